@@ -7,18 +7,28 @@ entities (NER fixes, gazetteers, groups) -> aliases (surnames, titles, pronouns,
 
 from __future__ import annotations
 
+from functools import cache
+
 import spacy
 from spacy.language import Language
 
 from kg.errors import ModelError
-from kg.nlp import aliases, entities, events, relations, times  # noqa: F401  (registers factories)
+from kg.nlp import (  # noqa: F401  (registers the components)
+    aliases,
+    entities,
+    events,
+    paragraphs,
+    relations,
+    times,
+)
 from kg.nlp.extensions import register_extensions
 
 COMPONENTS = ("newskg_entities", "newskg_aliases", "newskg_times", "newskg_events", "newskg_relations")
 
 
+@cache
 def build_pipeline(model: str) -> Language:
-    """Load the spaCy pipeline `model` by name and append newskg's components."""
+    """Load the spaCy pipeline `model` by name and append newskg's components; built once per process."""
     register_extensions()
     try:
         nlp = spacy.load(model, exclude=["senter"])
@@ -30,6 +40,7 @@ def build_pipeline(model: str) -> Language:
     missing = {"parser", "ner"} - set(nlp.pipe_names)
     if missing:
         raise ModelError(f"spaCy pipeline {model!r} lacks {', '.join(sorted(missing))}")
+    nlp.add_pipe("newskg_paragraphs", before="parser")
     for name in COMPONENTS:
         nlp.add_pipe(name)
     return nlp

@@ -1,0 +1,116 @@
+"""The `kg` command: build graphs from articles, and evaluate the extractors against gold files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from kg import __version__
+from kg.errors import KgError
+from kg.settings import DEFAULT_BASE_IRI, DEFAULT_MODEL, Settings
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser of every `kg` subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="kg", description="newskg: news articles in, a SHACL-validated knowledge graph out."
+    )
+    parser.add_argument("--version", action="version", version=f"newskg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="build RDF from articles (files, folders, JSON Lines, -)")
+    build.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder or - for stdin")
+    build.add_argument(
+        "-o", "--output", default="-", help="output file; format from the extension "
+        "(.ttl .nt .trig .nq .jsonld); - writes Turtle to stdout (default)",
+    )  # fmt: skip
+    build.add_argument("--format", dest="fmt", help="output format name, overriding the extension")
+    build.add_argument("--published", type=_iso_date, help="publication date for texts without one")
+    build.add_argument("--strict", action="store_true", help="stop at the first bad article")
+    build.add_argument("--jobs", type=_positive, default=1, help="spaCy processes (default 1)")
+    _common(build)
+
+    ev = sub.add_parser("eval", help="score the extractors against gold annotation files")
+    ev.add_argument("gold", nargs="+", metavar="GOLD.json", type=Path)
+    ev.add_argument("--details", action="store_true", help="list missed and spurious events")
+    _common(ev)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default=DEFAULT_MODEL, help=f"spaCy pipeline (default {DEFAULT_MODEL})")
+    parser.add_argument("--base-iri", default=DEFAULT_BASE_IRI, help="base IRI for minted resources")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+
+
+def run_build(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
+    """`kg build`: exit 0 when every article was written, 1 when some failed, 2 on a fatal error."""
+    from kg.build import Builder, write_report
+    from kg.nlp import build_pipeline
+    from kg.write import format_for_path
+
+    settings = Settings(
+        model=args.model, base_iri=args.base_iri, published=args.published,
+        strict=args.strict, n_process=args.jobs,
+    )  # fmt: skip
+    fmt = format_for_path(args.output, args.fmt)
+    builder = Builder(settings, build_pipeline(settings.model), err=err)
+    report = builder.build(args.inputs, stdin=stdin)
+    write_report(report, args.output, fmt)
+    if not args.quiet:
+        print(
+            f"kg: wrote {len(report.graphs)} article(s), {report.triples} triples "
+            f"to {args.output}; {len(report.problems)} failed",
+            file=err,
+        )
+    return EXIT_SOME_FAILED if report.problems else EXIT_OK
+
+
+def run_eval(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
+    """`kg eval`: print the score table and a final JSON line."""
+    from kg.eval import evaluate, format_report
+    from kg.nlp import build_pipeline
+
+    report = evaluate(args.gold, build_pipeline(args.model))
+    print(format_report(report, details=args.details))
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "eval": run_eval}
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Entry point of the `kg` console script; returns the exit status."""
+    err = err or sys.stderr
+    args = make_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args, stdin or sys.stdin, err)
+    except KgError as exc:
+        print(f"kg: error: {exc}", file=err)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("kg: interrupted; nothing written", file=err)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
