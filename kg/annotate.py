@@ -1,4 +1,4 @@
-"""Run the spaCy pipeline over articles as a stream, carrying each article's metadata into its `Doc`."""
+"""Stream articles through the spaCy pipeline, carrying their metadata into each `Doc`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Orchestrate one build: read -> annotate -> map -> validate -> write, reporting bad articles as it goes."""
+"""One build: read -> annotate -> map -> validate -> write, reporting bad articles as it goes."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from kg.read import read_inputs
 from kg.settings import Settings
 from kg.validate import ShapesValidator
 from kg.write import OutputFormat, serialize, write_atomic
+
 
 class StrictStop(KgError):
     """Raised under `--strict` at the first article that cannot be built."""
@@ -54,7 +55,10 @@ class Builder:
         items = read_inputs(inputs, published=self.settings.published, stdin=stdin)
         articles = self._articles(items, report)
         pairs = annotate(
-            self.nlp, articles, n_process=self.settings.n_process, batch_size=self.settings.batch_size
+            self.nlp,
+            articles,
+            n_process=self.settings.n_process,
+            batch_size=self.settings.batch_size,
         )
         for article, doc in pairs:
             try:
@@ -77,7 +81,9 @@ class Builder:
             report.graphs.append((self.minter.article(article.id), graph))
         return report
 
-    def _articles(self, items: Iterable[Article | InputError], report: BuildReport) -> Iterator[Article]:
+    def _articles(
+        self, items: Iterable[Article | InputError], report: BuildReport
+    ) -> Iterator[Article]:
         for item in items:
             if isinstance(item, InputError):
                 self._problem(report, item)

@@ -57,8 +57,12 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", default=DEFAULT_MODEL, help=f"spaCy pipeline (default {DEFAULT_MODEL})")
-    parser.add_argument("--base-iri", default=DEFAULT_BASE_IRI, help="base IRI for minted resources")
+    parser.add_argument(
+        "--model", default=DEFAULT_MODEL, help=f"spaCy pipeline (default {DEFAULT_MODEL})"
+    )
+    parser.add_argument(
+        "--base-iri", default=DEFAULT_BASE_IRI, help="base IRI for minted resources"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
 
 
@@ -98,7 +102,9 @@ def run_eval(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
 COMMANDS = {"build": run_build, "eval": run_eval}
 
 
-def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Entry point of the `kg` console script; returns the exit status."""
     err = err or sys.stderr
     args = make_parser().parse_args(argv)

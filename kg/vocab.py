@@ -1,4 +1,4 @@
-"""The newskg vocabulary as rdflib namespaces; `tests/test_vocab.py` keeps it in step with the ontology."""
+"""The newskg vocabulary ; `tests/test_vocab.py` keeps it in step with the ontology."""
 
 from __future__ import annotations
 

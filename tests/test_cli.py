@@ -1,4 +1,4 @@
-"""The `kg build` command end to end: outputs, determinism, round trips, the SHACL gate and bad input."""
+"""`kg build` end to end: outputs, determinism, round trips, the SHACL gate and bad input."""
 
 from __future__ import annotations
 
@@ -82,7 +82,10 @@ def test_same_input_gives_same_bytes(story: Path, tmp_path: Path, suffix: str) -
 
 @pytest.mark.parametrize(
     ("suffix", "rdflib_format", "oxigraph_format"),
-    [(".ttl", "turtle", pyoxigraph.RdfFormat.TURTLE), (".nt", "nt", pyoxigraph.RdfFormat.N_TRIPLES)],
+    [
+        (".ttl", "turtle", pyoxigraph.RdfFormat.TURTLE),
+        (".nt", "nt", pyoxigraph.RdfFormat.N_TRIPLES),
+    ],
 )
 def test_output_round_trips_through_rdflib_and_oxigraph(
     story: Path, tmp_path: Path, suffix: str, rdflib_format: str, oxigraph_format: object
@@ -102,15 +105,22 @@ def test_quads_keep_one_named_graph_per_article(story: Path, tmp_path: Path) -> 
     second = tmp_path / "second.txt"
     second.write_text(PLAIN, encoding="utf-8")
     out = tmp_path / "graph.nq"
-    assert run(["build", str(story), str(second), "-o", str(out), "--published", "2024-05-10"])[0] == 0
-    names = {str(q.graph_name) for q in pyoxigraph.parse(path=str(out), format=pyoxigraph.RdfFormat.N_QUADS)}
+    assert (
+        run(["build", str(story), str(second), "-o", str(out), "--published", "2024-05-10"])[0] == 0
+    )
+    names = {
+        str(q.graph_name)
+        for q in pyoxigraph.parse(path=str(out), format=pyoxigraph.RdfFormat.N_QUADS)
+    }
     assert names == {
         "<https://w3id.org/newskg/id/article/armenia-2024-03-06>",
         "<https://w3id.org/newskg/id/article/second>",
     }
 
 
-def test_unknown_output_extension_is_one_line_and_writes_nothing(story: Path, tmp_path: Path) -> None:
+def test_unknown_output_extension_is_one_line_and_writes_nothing(
+    story: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "graph.xyz"
     code, err = run(["build", str(story), "-o", str(out)])
     assert code == 2
@@ -185,7 +195,9 @@ def test_bad_published_date_is_a_usage_error(story: Path) -> None:
 
 
 def test_unknown_model_is_one_line(story: Path, tmp_path: Path) -> None:
-    code, err = run(["build", str(story), "-o", str(tmp_path / "g.ttl"), "--model", "no_such_model"])
+    code, err = run(
+        ["build", str(story), "-o", str(tmp_path / "g.ttl"), "--model", "no_such_model"]
+    )
     assert code == 2
     assert "no_such_model" in err and err.count("\n") == 1
 

@@ -33,7 +33,10 @@ def test_unknown_model_names_the_model() -> None:
 
 def test_dateline_lead_is_its_own_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
     doc = nlp("OSLO, Norway — Norway freed two fishermen on Monday. They went home.")
-    assert [sent.text for sent in doc.sents][:2] == ["OSLO, Norway —", "Norway freed two fishermen on Monday."]
+    assert [sent.text for sent in doc.sents][:2] == [
+        "OSLO, Norway —",
+        "Norway freed two fishermen on Monday.",
+    ]
 
 
 def test_dash_inside_an_ordinary_paragraph_is_no_dateline(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -23,12 +23,18 @@ from kg.nlp import (  # noqa: F401  (registers the components)
 )
 from kg.nlp.extensions import register_extensions
 
-COMPONENTS = ("newskg_entities", "newskg_aliases", "newskg_times", "newskg_events", "newskg_relations")
+COMPONENTS = (
+    "newskg_entities",
+    "newskg_aliases",
+    "newskg_times",
+    "newskg_events",
+    "newskg_relations",
+)
 
 
 @cache
 def build_pipeline(model: str) -> Language:
-    """Load the spaCy pipeline `model` by name and append newskg's components; built once per process."""
+    """Load the spaCy pipeline `model` and append newskg's components; built once per process."""
     register_extensions()
     try:
         nlp = spacy.load(model, exclude=["senter"])

@@ -1,11 +1,541 @@
-"""Placeholder for the newskg_aliases component; replaced by its real implementation."""
+"""The newskg_aliases component: link the other ways a text names an actor to the actor.
+
+After newskg_entities, a person named once in full ("Alexander Lukashenko") is usually referred to
+by surname, possessive, titled form ("Belarusian President Alexander Lukashenko"), role description
+("the Belarusian leader") or pronoun; organisations by acronym or description ("the bloc").
+This step adds those mentions and records each new surface form in the actor's aliases and titles.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
+
+from kg.nlp.entities import POSSESSIVE_TOKENS, Gazetteer, clean_name
+from kg.nlp.extensions import register_extensions
+from kg.nlp.types import Actor, Mention
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+NP_DEPS = frozenset({"det", "amod", "compound", "nmod", "poss", "nummod", "advmod", "npadvmod"})
+NP_PUNCT = frozenset({"-", "’", "'", "'s", "’s", "."})
+ARTICLES = frozenset({"the", "a", "an"})
+QUALIFIERS = frozenset({"former", "then", "ex", "late", "acting", "deputy", "interim", "outgoing"})
+NAME_SUFFIXES = frozenset(
+    {"party", "channel", "coalition", "movement", "group", "bloc", "newspaper", "agency",
+     "airline", "company", "carrier", "network"}
+)  # fmt: skip
 
 
-@Language.component("newskg_aliases")
-def newskg_aliases(doc: Doc) -> Doc:
-    return doc
+class AliasLinker:
+    """Adds alias, title, role, pronoun and acronym mentions to `doc._.mentions`."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        countries: list[dict[str, str]],
+        organizations: list[dict[str, str]],
+        persons: dict[str, Any],
+        names: dict[str, Any] | None = None,
+    ) -> None:
+        register_extensions()
+        self.name = name
+        self.gaz = Gazetteer.build(countries, organizations, persons, names)
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = DocState(doc, self.gaz)
+        state.link_names()
+        state.link_titles()
+        state.link_acronyms()
+        state.link_descriptions()
+        state.link_roles()
+        state.link_title_nouns()
+        state.link_capitals()
+        state.link_pronouns()
+        state.link_groups()
+        doc._.mentions = state.sorted_mentions()
+        return doc
+
+
+class DocState:
+    """The actors and mentions of one doc while aliases are added to them."""
+
+    def __init__(self, doc: Doc, gaz: Gazetteer) -> None:
+        self.doc = doc
+        self.gaz = gaz
+        self.actors: dict[str, Actor] = doc._.actors if doc._.actors is not None else {}
+        doc._.actors = self.actors
+        self.mentions: set[Mention] = set(doc._.mentions or [])
+        self.nationality: dict[str, str] = {}
+        """Person key -> country key, from "U.S. President X", "Belarus' X"."""
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def sorted_mentions(self) -> list[Mention]:
+        return sorted(self.mentions, key=lambda m: (m.start, -m.end, m.actor))
+
+    def covering(self, start: int, end: int, *, groups: bool = False) -> list[Mention]:
+        """Mentions overlapping [start, end); group mentions only when asked."""
+        return [
+            m
+            for m in self.mentions
+            if m.start < end and start < m.end and (groups or m.kind != "group")
+        ]
+
+    def add(self, start: int, end: int, key: str, kind: str, *, alias: bool = True) -> None:
+        text = self.doc.text[start:end]
+        self.mentions.add(Mention(start, end, text, key, kind))
+        actor = self.actors[key]
+        surface = clean_name(text)
+        if alias and surface != actor.name:
+            actor.aliases.add(surface)
+
+    def persons(self) -> list[Actor]:
+        return [a for a in self.actors.values() if a.type == "Person"]
+
+    def first_offset(self, key: str) -> int:
+        offsets = [m.start for m in self.mentions if m.actor == key]
+        return min(offsets) if offsets else len(self.doc.text)
+
+    # -- surnames and first names ---------------------------------------------------------------
+
+    def link_names(self) -> None:
+        """Tokens that are a known person's surname (or unique first name) refer to that person."""
+        surnames: dict[str, list[Actor]] = {}
+        firsts: dict[str, list[Actor]] = {}
+        for actor in self.persons():
+            tokens = actor.name.split()
+            if len(tokens) < 2:
+                continue
+            surnames.setdefault(tokens[-1], []).append(actor)
+            firsts.setdefault(tokens[0], []).append(actor)
+        for token in self.doc:
+            if not token.is_title and not token.text.isupper():
+                continue
+            text = token.text if token.is_title else token.text.title()
+            if text in surnames:
+                owner = self._pick(surnames[text], token)
+            elif text in firsts and len(firsts[text]) == 1 and text not in surnames:
+                if token.i + 1 < len(self.doc) and self.doc[token.i + 1].is_title:
+                    continue
+                owner = firsts[text][0]
+            else:
+                continue
+            start, end = token.idx, token.idx + len(token.text)
+            if self.covering(start, end):
+                continue
+            self.add(start, end, owner.key, "alias")
+
+    def _pick(self, candidates: list[Actor], token: Token) -> Actor:
+        """Of several persons sharing a surname, the one mentioned most often (then first)."""
+        counts = {a.key: 0 for a in candidates}
+        for m in self.mentions:
+            if m.actor in counts:
+                counts[m.actor] += 1
+        return max(candidates, key=lambda a: (counts[a.key], -self.first_offset(a.key)))
+
+    # -- titled forms -------------------------------------------------------------------------
+
+    def link_titles(self) -> None:
+        """ "U.S. President Donald Trump", "the state airline Belavia", "Russia's Foreign Ministry":
+        the name's whole noun phrase is an alias; titles and nationality found in it are kept."""
+        for mention in list(self.mentions):
+            if mention.kind not in {"name", "alias"} or mention.actor.startswith("Group:"):
+                continue
+            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                continue
+            extended = self._noun_phrase(span, mention.actor)
+            if extended is None and mention.actor.startswith("Person:"):
+                extended = self._titled(span, mention.actor)
+            if extended is None:
+                extended = self._country_possessive(span, mention.actor)
+            if extended is None and mention.actor.startswith("Location:"):
+                extended = self._place_description(span)
+            if extended is not None and (extended.start, extended.end) != (span.start, span.end):
+                self.add(extended.start_char, extended.end_char, mention.actor, "title")
+            if mention.actor.startswith("Person:"):
+                self._apposition(span, mention.actor)
+
+    def _noun_phrase(self, span: Span, key: str) -> Span | None:
+        """The name's noun phrase to the left (modifiers, titles, qualifiers) and a suffix noun."""
+        doc = self.doc
+        head, end = span.root, span.end
+        if (
+            head.dep_ == "compound"
+            and head.head.i == span.end
+            and head.head.lower_ in self.gaz.place_suffixes | NAME_SUFFIXES
+        ):
+            head, end = head.head, head.head.i + 1
+        lefts = [t for t in head.lefts if t.i < span.start and t.dep_ in NP_DEPS]
+        if not lefts:
+            return None
+        start = min(t.left_edge.i for t in lefts)
+        for i in range(span.start - 1, start - 1, -1):
+            tok = doc[i]
+            if (
+                tok.is_space
+                or (tok.is_punct and tok.text not in NP_PUNCT)
+                or (tok.pos_ == "VERB" and tok.dep_ != "amod")
+            ):
+                start = i + 1
+                break
+        while start < span.start and (doc[start].lower_ in ARTICLES or doc[start].text in NP_PUNCT):
+            start += 1
+        if start >= span.start or span.start - start > 8:
+            return None
+        self._note_qualifiers(doc[start : span.start], key)
+        return doc[start:end]
+
+    def _titled(self, span: Span, key: str) -> Span | None:
+        """ "then-Secretary of State Mike Pompeo": a title from the lexicon right before the name,
+        with the qualifiers before it (countries, organisations, demonyms, "former", "then-")."""
+        doc = self.doc
+        start = None
+        for size in (4, 3, 2, 1):
+            begin = span.start - size
+            if begin >= 0 and self.gaz.is_title(doc[begin : span.start].text):
+                start = begin
+                break
+        if start is None:
+            return None
+        while start > 0:
+            prev = doc[start - 1]
+            owner = self._mention_ending_at(prev.idx + len(prev.text))
+            if owner is not None and not owner.actor.startswith("Group:"):
+                start = doc.char_span(owner.start, owner.end, alignment_mode="expand").start
+            elif prev.text == "-" or prev.lower_ in QUALIFIERS or prev.ent_type_ == "NORP":
+                start -= 1
+            elif prev.is_title and self.gaz.is_title(prev.text):
+                start -= 1
+            else:
+                break
+        self._note_qualifiers(doc[start : span.start], key)
+        return doc[start : span.end]
+
+    def _place_description(self, span: Span) -> Span | None:
+        """ "the Siberian city of Yakutsk", "the town of Khimki": a place noun phrase before "of"."""
+        doc = self.doc
+        if span.start < 2 or doc[span.start - 1].lower_ != "of":
+            return None
+        noun = doc[span.start - 2]
+        if noun.lower_ not in self.gaz.place_nouns:
+            return None
+        start = noun.left_edge.i
+        while start < noun.i and doc[start].lower_ in ARTICLES:
+            start += 1
+        return doc[start : span.end]
+
+    def _note_qualifiers(self, words: Span, key: str) -> None:
+        """Titles ("President") and nationality ("U.S.", "Belarusian") before a name."""
+        is_person = key.startswith("Person:")
+        for size in (4, 3, 2, 1):
+            for i in range(len(words) - size + 1):
+                chunk = words[i : i + size]
+                if is_person and self.gaz.is_title(chunk.text):
+                    title = clean_name(chunk.text)
+                    self.actors[key].titles.add(self.gaz.title_forms.get(title.lower(), title))
+        for tok in words:
+            country = self.gaz.country_for_demonym(tok.text) or self.gaz.countries.get(tok.text)
+            owner = self._mention_ending_at(tok.idx + len(tok.text))
+            if owner is not None:
+                self._note_nationality(key, owner)
+            elif country and tok.text[:1].isupper():
+                self._note_nationality(key, None, country)
+
+    def _apposition(self, span: Span, key: str) -> None:
+        """ "X, a dissident journalist" and "Imamoglu's wife, X": the description is an alias."""
+        doc = self.doc
+        root = span.root
+        descriptions = [c for c in root.children if c.dep_ == "appos" and c.tag_ == "NN"]
+        if root.dep_ == "appos" and root.head.tag_ == "NN" and root.head.i < span.start:
+            descriptions.append(root.head)
+        for noun in descriptions:
+            start = noun.left_edge.i
+            end = noun.i + 1 if noun.i < span.start else noun.right_edge.i + 1
+            for i in range(noun.i + 1, end):
+                tok = doc[i]
+                if (tok.is_punct and tok.text not in NP_PUNCT) or self._foreign(tok, key):
+                    end = i
+                    break
+            if noun.i < span.start:
+                end = noun.i + 1
+            if start >= end or end - start > 12:
+                continue
+            title = noun.lemma_.lower()
+            if title in self.gaz.titles:
+                self.actors[key].titles.add(self.gaz.title_forms.get(title, title))
+            self.add(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), key, "title")
+
+    def _foreign(self, token: Token, key: str) -> bool:
+        """Whether a token belongs to a mention of another actor."""
+        return any(m.actor != key for m in self.covering(token.idx, token.idx + len(token.text)))
+
+    def _country_possessive(self, span: Span, key: str) -> Span | None:
+        """ "Belarus’ Alexander Lukashenko", "Russia's Putin": a country possessive first."""
+        doc = self.doc
+        if span.start < 2 or doc[span.start - 1].text not in POSSESSIVE_TOKENS:
+            return None
+        owner = self._mention_ending_at(doc[span.start - 2].idx + len(doc[span.start - 2].text))
+        if owner is None or not owner.actor.startswith("Country:"):
+            return None
+        self._note_nationality(key, owner)
+        return doc.char_span(owner.start, span.end_char, alignment_mode="expand")
+
+    def _mention_ending_at(self, end: int) -> Mention | None:
+        hits = [m for m in self.mentions if m.end == end and m.kind != "group"]
+        return max(hits, key=lambda m: m.end - m.start) if hits else None
+
+    def _note_nationality(
+        self, person: str, owner: Mention | None, country: str | None = None
+    ) -> None:
+        if owner is not None and owner.actor.startswith("Country:"):
+            self.nationality.setdefault(person, owner.actor)
+        elif country is not None:
+            key = f"Country:{country}"
+            if key in self.actors:
+                self.nationality.setdefault(person, key)
+            else:
+                self.nationality.setdefault(person, key)
+
+    # -- organisations ------------------------------------------------------------------------
+
+    def link_acronyms(self) -> None:
+        """An all-caps token equal to an organisation's initials, or "(CHP)" after its name."""
+        orgs = [a for a in self.actors.values() if a.type == "Organization"]
+        initials = {_initials(a.name): a for a in orgs if len(a.name.split()) > 1}
+        for token in self.doc:
+            if not (token.text.isupper() and token.text.isalpha() and len(token.text) >= 2):
+                continue
+            start, end = token.idx, token.idx + len(token.text)
+            if self.covering(start, end):
+                continue
+            actor = initials.get(token.text)
+            if actor is None and token.i >= 2 and self.doc[token.i - 1].text == "(":
+                before = self._mention_ending_at(
+                    self.doc[token.i - 2].idx + len(self.doc[token.i - 2].text)
+                )
+                if before is not None and before.actor.startswith("Organization:"):
+                    actor = self.actors[before.actor]
+            if actor is not None:
+                self.add(start, end, actor.key, "alias")
+
+    def link_descriptions(self) -> None:
+        """ "the bloc" -> European Union when the EU is named in the same text."""
+        present = {a.name for a in self.actors.values() if a.type == "Organization"}
+        for description, name in self.gaz.org_descriptions.items():
+            if name not in present:
+                continue
+            key = f"Organization:{name}"
+            pattern = re.compile(rf"\b{re.escape(description)}\b", re.IGNORECASE)
+            for match in pattern.finditer(self.doc.text):
+                if not self.covering(match.start(), match.end()):
+                    self.add(match.start(), match.end(), key, "alias")
+
+    # -- role descriptions --------------------------------------------------------------------
+
+    def link_roles(self) -> None:
+        """ "the American leader", "the Belarusian president" -> the leader of that country."""
+        doc = self.doc
+        for token in doc:
+            if token.lower_ not in self.gaz.leader_nouns or token.tag_ not in {"NN", "NNP"}:
+                continue
+            if token.idx and self.covering(token.idx, token.idx + len(token.text)):
+                continue
+            lefts = [t for t in doc[max(0, token.i - 3) : token.i]]
+            det = next((t for t in lefts if t.lower_ == "the"), None)
+            if det is None or (token.i + 1 < len(doc) and doc[token.i + 1].is_title):
+                continue
+            between = doc[det.i + 1 : token.i]
+            country = self._country_in(between)
+            person = self._leader(country, token)
+            if person is not None:
+                self.add(det.idx, token.idx + len(token.text), person, "title")
+
+    def _country_in(self, words: Span) -> str | None:
+        for word in words:
+            name = self.gaz.country_for_demonym(word.text) or self.gaz.countries.get(word.text)
+            if name:
+                return f"Country:{name}"
+        if len(words):
+            name = self.gaz.countries.get(clean_name(words.text).rstrip("’'s").strip())
+            if name:
+                return f"Country:{name}"
+        return None if not len(words) else "?"
+
+    def _leader(self, country: str | None, token: Token) -> str | None:
+        """The person with a leader title linked to `country` (or the only one, when no country)."""
+        if country == "?":
+            return None
+        noun = token.lower_
+        leaders = [
+            a.key
+            for a in self.persons()
+            if {t.lower() for t in a.titles} & self.gaz.leader_titles
+            and (noun in {"leader", "strongman", "autocrat", "ruler", "dictator"}
+                 or noun in {t.lower() for t in a.titles})
+            and self.first_offset(a.key) < token.idx
+        ]  # fmt: skip
+        if country is not None:
+            leaders = [k for k in leaders if self.nationality.get(k) == country]
+        return leaders[0] if len(leaders) == 1 else None
+
+    def link_title_nouns(self) -> None:
+        """ "the bishop", "the president" -> the one person in the text who holds that title."""
+        doc = self.doc
+        for token in doc[1:]:
+            det = doc[token.i - 1]
+            if det.lower_ != "the" or token.tag_ != "NN" or token.lower_ not in self.gaz.titles:
+                continue
+            if token.i + 1 < len(doc) and (
+                doc[token.i + 1].is_title or doc[token.i + 1].lower_ == "of"
+            ):
+                continue
+            if self.covering(det.idx, token.idx + len(token.text)):
+                continue
+            holders = [
+                a.key
+                for a in self.persons()
+                if token.lower_ in {t.lower() for t in a.titles}
+                and self.first_offset(a.key) < token.idx
+            ]
+            if len(holders) == 1:
+                self.add(det.idx, token.idx + len(token.text), holders[0], "title")
+
+    def link_capitals(self) -> None:
+        """ "the Belarusian capital" -> Minsk, when Minsk is a place of the text."""
+        doc = self.doc
+        for token in doc[2:]:
+            if token.lower_ != "capital" or doc[token.i - 2].lower_ != "the":
+                continue
+            country = self.gaz.country_for_demonym(doc[token.i - 1].text)
+            if country is None:
+                continue
+            for city, owner in self.gaz.capitals.items():
+                key = f"Location:{city}"
+                if owner == country and key in self.actors:
+                    self.add(doc[token.i - 2].idx, token.idx + len(token.text), key, "title")
+                    break
+
+    # -- pronouns -----------------------------------------------------------------------------
+
+    def link_pronouns(self) -> None:
+        """he/his/him, she/her -> the latest compatible person subject nearby."""
+        for token in self.doc:
+            low = token.lower_
+            if low in self.gaz.pronouns_male:
+                gender = "m"
+            elif low in self.gaz.pronouns_female:
+                gender = "f"
+            else:
+                continue
+            person = self._antecedent(token, gender)
+            if person is not None:
+                self.add(token.idx, token.idx + len(token.text), person, "pronoun", alias=False)
+
+    def _antecedent(self, pronoun: Token, gender: str) -> str | None:
+        sent = pronoun.sent
+        previous = self.doc[sent.start - 1].sent if sent.start > 0 else None
+        lower = previous.start_char if previous is not None else sent.start_char
+        subjects: list[tuple[int, str]] = []
+        for m in self.mentions:
+            if not m.actor.startswith("Person:") or m.kind == "pronoun":
+                continue
+            if not lower <= m.start < pronoun.idx:
+                continue
+            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            if root.dep_ in SUBJECT_DEPS or (
+                root.dep_ == "compound" and root.head.dep_ in SUBJECT_DEPS
+            ):
+                subjects.append((m.start, m.actor))
+        compatible = [(start, key) for start, key in subjects if self._gender_ok(key, gender)]
+        return max(compatible)[1] if compatible else None
+
+    # -- groups -------------------------------------------------------------------------------
+
+    def link_groups(self) -> None:
+        """ "the prisoners" after "52 political prisoners", "the 14" after "14 foreigners": the
+        earlier counted group, when the later phrase has no count of its own (or the same one)."""
+        counted: list[tuple[int, Actor]] = []
+        for mention in sorted(self.mentions, key=lambda m: m.start):
+            if mention.kind != "group":
+                continue
+            actor = self.actors.get(mention.actor)
+            if actor is None:
+                continue
+            if any(ch.isdigit() for ch in actor.name):
+                counted.append((mention.start, actor))
+                continue
+            words = mention.text.split()
+            if not counted or not words or words[0].lower() != "the" or len(words) > 3:
+                continue
+            head = words[-1].lower()
+            earlier = [a for _, a in counted if a.name.lower().split()[-1] == head]
+            if earlier and earlier[-1].key != mention.actor:
+                self._move(mention, earlier[-1])
+        self._numbers_alone(counted)
+
+    def _numbers_alone(self, counted: list[tuple[int, Actor]]) -> None:
+        doc = self.doc
+        for token in doc:
+            if not token.like_num or token.i == 0 or doc[token.i - 1].lower_ not in {"the", "all"}:
+                continue
+            nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if nxt is not None and nxt.pos_ in {"NOUN", "PROPN", "ADJ"}:
+                continue
+            earlier = [
+                a for start, a in counted if start < token.idx and token.text in a.name.split()
+            ]
+            if earlier:
+                start = doc[token.i - 1].idx
+                self.add(start, token.idx + len(token.text), earlier[-1].key, "group")
+
+    def _move(self, mention: Mention, target: Actor) -> None:
+        """Point a group mention at another group; drop the old group when nothing refers to it."""
+        self.mentions.discard(mention)
+        self.add(mention.start, mention.end, target.key, "group")
+        if not any(m.actor == mention.actor for m in self.mentions):
+            self.actors.pop(mention.actor, None)
+
+    def _gender_ok(self, key: str, gender: str) -> bool:
+        actor_gender = self.gaz.gender(self.actors[key])
+        if gender == "f":
+            return actor_gender == "f"
+        return actor_gender != "f"
+
+
+def _initials(name: str) -> str:
+    skip = {"of", "the", "and", "for", "on", "in", "de"}
+    return "".join(w[0].upper() for w in re.split(r"[\s-]+", name) if w and w.lower() not in skip)
+
+
+@Language.factory(
+    "newskg_aliases",
+    default_config={
+        "countries": {"@misc": "newskg.gazetteer.v1", "filename": "countries.tsv"},
+        "organizations": {"@misc": "newskg.gazetteer.v1", "filename": "organizations.tsv"},
+        "persons": {"@misc": "newskg.gazetteer.v1", "filename": "persons.json"},
+        "names": {"@misc": "newskg.gazetteer.v1", "filename": "name_words.json"},
+    },
+    requires=["doc._.actors", "doc._.mentions", "token.dep"],
+    assigns=["doc._.actors", "doc._.mentions"],
+)
+def make_aliases(
+    nlp: Language,
+    name: str,
+    countries: list[dict[str, str]],
+    organizations: list[dict[str, str]],
+    persons: dict[str, Any],
+    names: dict[str, Any],
+) -> AliasLinker:
+    """Build the aliases step from the gazetteers its config names."""
+    return AliasLinker(
+        nlp, name, countries=countries, organizations=organizations, persons=persons, names=names
+    )

@@ -1,4 +1,4 @@
-"""Readers for the gazetteer and lexicon files that components receive through registered loaders."""
+"""Readers for the gazetteer and lexicon files that reach components through registered loaders."""
 
 from __future__ import annotations
 

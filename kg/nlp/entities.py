@@ -1,11 +1,700 @@
-"""Placeholder for the newskg_entities component; replaced by its real implementation."""
+"""The newskg_entities component: actors and mentions from NER, corrected by gazetteers and rules.
+
+The small spaCy model mislabels many names in news text (countries as PERSON, surnames as GPE,
+airlines as GPE). This step keeps the model's spans but decides their types with gazetteers of
+countries and organisations, person titles and simple syntax, gives every actor a canonical name,
+and adds unnamed groups ("52 political prisoners") headed by person-denoting nouns.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from kg.nlp.data import load_json, load_tsv
+from kg.nlp.extensions import register_extensions
+from kg.nlp.types import Actor, Mention, actor_key
+
+POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’", "s"})
+LEADING_ARTICLES = frozenset({"the", "The", "THE"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+#: Prepositions whose object is a party rather than a place ("talks with Minsk").
+AGENT_PREPS = frozenset({"between", "with", "against", "by", "toward", "towards", "on", "to"})
+#: Prepositions whose object is a place even for capitals ("in Minsk", "to Minsk").
+PLACE_PREPS = frozenset({"in", "at", "to", "from", "into", "near", "outside", "inside", "across"})
+#: Verbs whose direct object is a destination, not a party ("visited Minsk").
+MOTION_VERBS = frozenset(
+    {"visit", "reach", "leave", "enter", "arrive", "fly", "travel", "return", "land", "tour",
+     "flee", "evacuate", "bomb", "attack", "strike", "shell", "capture", "seize"}
+)  # fmt: skip
+#: Nouns after a possessive capital that make the capital a place ("Moscow's airport").
+COLLECTIVE_NOUNS = frozenset({"police", "people", "staff", "crew", "opposition", "team", "clergy"})
+GROUP_MODIFIERS = frozenset({"det", "nummod", "amod", "compound", "quantmod", "poss", "nmod"})
+PLACE_NOUNS = frozenset(
+    {"airport", "street", "square", "district", "suburb", "suburbs", "center", "centre",
+     "outskirts", "streets", "avenue", "park", "prison", "court", "hospital", "mayor", "city",
+     "residents", "metro", "station", "university", "region", "neighborhood", "neighbourhood",
+     "hotel", "port"}
+)  # fmt: skip
 
 
-@Language.component("newskg_entities")
-def newskg_entities(doc: Doc) -> Doc:
-    return doc
+@spacy.registry.misc("newskg.gazetteer.v1")
+def gazetteer_loader(filename: str) -> Any:
+    """Parse one gazetteer file of data/gazetteers: TSV rows or JSON, by extension."""
+    if filename.endswith(".json"):
+        return load_json("gazetteers", filename)
+    return load_tsv("gazetteers", filename)
+
+
+def _split(cell: str | None) -> list[str]:
+    return [item.strip() for item in (cell or "").split("|") if item.strip()]
+
+
+def clean_name(text: str) -> str:
+    """Collapse whitespace (hard-wrapped text) into the one-line form used for names."""
+    return " ".join(text.split())
+
+
+@dataclass
+class Gazetteer:
+    """Lookups over the country, organisation and person gazetteers."""
+
+    countries: dict[str, str] = field(default_factory=dict)
+    """Name or alias -> canonical country name."""
+    capitals: dict[str, str] = field(default_factory=dict)
+    """Capital city -> canonical country name."""
+    metonyms: dict[str, str] = field(default_factory=dict)
+    """Seat of government ("Kremlin") -> canonical country name."""
+    demonyms: dict[str, str] = field(default_factory=dict)
+    """Demonym, singular and plural, lowercase -> canonical country name."""
+    codes: dict[str, str] = field(default_factory=dict)
+    """Canonical country name -> ISO code."""
+    orgs: dict[str, str] = field(default_factory=dict)
+    """Organisation name or alias -> canonical name."""
+    org_descriptions: dict[str, str] = field(default_factory=dict)
+    """Lowercase descriptions ("the bloc") -> canonical name, used when the org is named too."""
+    org_kinds: dict[str, str] = field(default_factory=dict)
+    titles: frozenset[str] = frozenset()
+    """Person titles, lowercase."""
+    leader_nouns: frozenset[str] = frozenset()
+    group_nouns: frozenset[str] = frozenset()
+    singular_person_nouns: frozenset[str] = frozenset()
+    quantifiers: tuple[str, ...] = ()
+    strip_determiners: frozenset[str] = frozenset()
+    speech_verbs: frozenset[str] = frozenset()
+    pronouns_male: frozenset[str] = frozenset()
+    pronouns_female: frozenset[str] = frozenset()
+    not_names: frozenset[str] = frozenset()
+    title_forms: dict[str, str] = field(default_factory=dict)
+    """Lowercase title -> its usual spelling ("opposition leader", "President")."""
+    leader_titles: frozenset[str] = frozenset()
+    female_names: frozenset[str] = frozenset()
+    male_markers: frozenset[str] = frozenset()
+    female_markers: frozenset[str] = frozenset()
+    female_surname_endings: tuple[str, ...] = ()
+    org_words: frozenset[str] = frozenset()
+    place_words: frozenset[str] = frozenset()
+    place_suffixes: frozenset[str] = frozenset()
+    place_nouns: frozenset[str] = frozenset()
+    given_names: frozenset[str] = frozenset()
+    name_particles: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(
+        cls,
+        countries: list[dict[str, str]],
+        orgs: list[dict[str, str]],
+        persons: dict[str, Any],
+        names: dict[str, Any] | None = None,
+    ) -> Gazetteer:
+        """Index the parsed gazetteer files."""
+        gaz = cls()
+        names = names or {}
+        gaz.org_words = frozenset(names.get("organization_words", []))
+        gaz.place_words = frozenset(names.get("place_words", []))
+        gaz.place_suffixes = frozenset(
+            w for w in names.get("name_suffix_nouns", []) if w.lower() in gaz.place_words
+        )
+        gaz.place_nouns = frozenset(names.get("place_nouns", []))
+        gaz.given_names = frozenset(names.get("given_names", [])) | frozenset(
+            persons.get("female_names", [])
+        )
+        gaz.name_particles = frozenset(names.get("name_particles", []))
+        for row in countries:
+            name = row["name"]
+            gaz.codes[name] = row["code"]
+            for surface in [name, *_split(row.get("aliases"))]:
+                gaz.countries.setdefault(_strip_article(surface), name)
+            for capital in _split(row.get("capital")):
+                gaz.capitals.setdefault(capital, name)
+            for metonym in _split(row.get("metonyms")):
+                gaz.metonyms.setdefault(_strip_article(metonym), name)
+            for demonym in _split(row.get("demonyms")):
+                for form in (demonym, _plural(demonym)):
+                    gaz.demonyms.setdefault(form.lower(), name)
+        for row in orgs:
+            name = row["name"]
+            gaz.org_kinds[name] = row.get("kind", "")
+            for surface in [name, *_split(row.get("aliases"))]:
+                bare = _strip_article(surface)
+                if bare[:1].isupper() or bare[:1].isdigit():
+                    gaz.orgs.setdefault(bare, name)
+                else:
+                    gaz.org_descriptions.setdefault(surface.lower(), name)
+        words = {key: frozenset(w.lower() for w in persons.get(key, [])) for key in persons}
+        gaz.titles = words.get("titles", frozenset())
+        gaz.leader_nouns = words.get("leader_nouns", frozenset())
+        gaz.group_nouns = words.get("group_nouns", frozenset())
+        gaz.singular_person_nouns = words.get("singular_person_nouns", frozenset())
+        gaz.quantifiers = tuple(persons.get("quantifiers", []))
+        gaz.strip_determiners = words.get("strip_determiners", frozenset())
+        gaz.speech_verbs = words.get("speech_verbs", frozenset())
+        gaz.pronouns_male = words.get("pronouns_male", frozenset())
+        gaz.pronouns_female = words.get("pronouns_female", frozenset())
+        gaz.not_names = frozenset(persons.get("not_names", []))
+        for title in persons.get("titles", []):
+            gaz.title_forms.setdefault(title.lower(), title)
+        gaz.leader_titles = words.get("leader_titles", frozenset())
+        gaz.female_names = frozenset(persons.get("female_names", []))
+        gaz.male_markers = words.get("male_markers", frozenset())
+        gaz.female_markers = words.get("female_markers", frozenset())
+        gaz.female_surname_endings = tuple(persons.get("female_surname_endings", []))
+        return gaz
+
+    def gender(self, actor: Actor) -> str | None:
+        """ "f", "m" or None (unknown) from first names, surname endings and titles."""
+        titles = {t.lower() for t in actor.titles}
+        tokens = actor.name.split()
+        if titles & self.female_markers or tokens[0] in self.female_names:
+            return "f"
+        if len(tokens) > 1 and tokens[-1].endswith(self.female_surname_endings):
+            return "f"
+        if titles & self.male_markers:
+            return "m"
+        return None
+
+    def country_of(self, text: str) -> str | None:
+        """Canonical country for a name, alias, demonym, capital or seat of government."""
+        bare = _strip_article(clean_name(text))
+        for table in (self.countries, self.metonyms, self.capitals):
+            if bare in table:
+                return table[bare]
+        upper = {k.upper(): v for k, v in self.capitals.items()}
+        return self.demonyms.get(bare.lower()) or upper.get(bare)
+
+    def country_for_demonym(self, word: str) -> str | None:
+        """Canonical country of a demonym ("Russian", "Belarusians"), else None."""
+        return self.demonyms.get(word.lower())
+
+    def is_title(self, text: str) -> bool:
+        return clean_name(text).lower() in self.titles
+
+
+def _strip_article(text: str) -> str:
+    parts = text.split(" ", 1)
+    if len(parts) == 2 and parts[0] in LEADING_ARTICLES:
+        return parts[1]
+    return text
+
+
+def _plural(word: str) -> str:
+    if word.endswith(("sh", "ch", "ss")):
+        return word + "es"
+    if word.endswith(("ese", "ss", "i")) or word.endswith("Swiss"):
+        return word if word.endswith(("ese", "Swiss")) else word + "s"
+    return word + "s"
+
+
+@cache
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer built from the packaged files, for code that runs outside a pipeline."""
+    return Gazetteer.build(
+        gazetteer_loader("countries.tsv"),
+        gazetteer_loader("organizations.tsv"),
+        gazetteer_loader("persons.json"),
+        gazetteer_loader("name_words.json"),
+    )
+
+
+@dataclass
+class Candidate:
+    """A named span under consideration, before it becomes a mention."""
+
+    start: int
+    end: int
+    label: str
+    source: str
+    """"ner" or "gaz"."""
+
+
+@dataclass
+class Resolved:
+    """A candidate with its decided type, canonical-name hint and mention kind."""
+
+    span: Span
+    type: str
+    name: str
+    kind: str = "name"
+    title: str | None = None
+
+
+class EntityRecognizer:
+    """Turns NER spans, gazetteer matches and group noun chunks into `doc._.actors`/`mentions`."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        countries: list[dict[str, str]],
+        organizations: list[dict[str, str]],
+        persons: dict[str, Any],
+        names: dict[str, Any] | None = None,
+    ) -> None:
+        register_extensions()
+        self.name = name
+        self.gaz = Gazetteer.build(countries, organizations, persons, names)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._add_patterns(nlp, "GAZ_COUNTRY", self.gaz.countries)
+        self._add_patterns(nlp, "GAZ_METONYM", self.gaz.metonyms)
+        self._add_patterns(nlp, "GAZ_CAPITAL", self.gaz.capitals)
+        self._add_patterns(nlp, "GAZ_ORG", self.gaz.orgs)
+        self._add_patterns(nlp, "GAZ_CAPITAL", {k.upper(): v for k, v in self.gaz.capitals.items()})
+
+    def _add_patterns(self, nlp: Language, label: str, table: dict[str, str]) -> None:
+        self.matcher.add(label, [nlp.make_doc(surface) for surface in table])
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates = self._candidates(doc)
+        resolved = [r for r in (self._resolve(doc, c) for c in candidates) if r is not None]
+        resolved = self._fix_surnames(resolved)
+        actors: dict[str, Actor] = {}
+        mentions: list[Mention] = []
+        self._add_named(resolved, actors, mentions)
+        self._add_groups(doc, actors, mentions)
+        doc._.actors = actors
+        doc._.mentions = sorted(set(mentions), key=lambda m: (m.start, -m.end, m.actor))
+        return doc
+
+    # -- candidates ---------------------------------------------------------------------------
+
+    def _candidates(self, doc: Doc) -> list[Candidate]:
+        """NER spans cleaned and split, plus gazetteer matches; overlaps resolved longest-first."""
+        found: list[Candidate] = []
+        for ent in self._merged_ents(doc):
+            if ent.label_ in NAME_LABELS:
+                found.extend(self._clean_ner(doc, ent))
+        for match_id, start, end in self.matcher(doc):
+            label = doc.vocab.strings[match_id]
+            found.append(Candidate(start, end, label, "gaz"))
+        found.sort(key=lambda c: (-(c.end - c.start), c.source != "gaz", c.start))
+        taken: set[int] = set()
+        kept: list[Candidate] = []
+        for cand in found:
+            if taken.isdisjoint(range(cand.start, cand.end)):
+                kept.append(cand)
+                taken.update(range(cand.start, cand.end))
+        return sorted(kept, key=lambda c: c.start)
+
+    def _merged_ents(self, doc: Doc) -> list[Span]:
+        """NER spans with person names completed ("Dilek" + "Kaya Imamoglu", "Ursula von der Leyen")
+        and places completed by a lowercase place noun ("Sheremetyevo airport")."""
+        spans: list[Span] = []
+        for ent in doc.ents:
+            start, end, label = ent.start, ent.end, ent.label_
+            if label == "PERSON":
+                while (
+                    start > 0
+                    and self._name_part(doc[start - 1])
+                    and not self._ends_title(doc, start)
+                ):
+                    start -= 1
+                while end < len(doc) and (
+                    self._name_part(doc[end])
+                    or (
+                        doc[end].text in self.gaz.name_particles
+                        and end + 1 < len(doc)
+                        and self._name_part(doc[end + 1])
+                    )
+                ):
+                    end += 1
+            elif label in {"GPE", "LOC", "FAC", "NORP", "ORG"} and not self._known(ent.text):
+                extended = end
+                while extended < len(doc) and doc[extended].text in self.gaz.place_suffixes:
+                    extended += 1
+                if extended > end:
+                    end, label = extended, "LOC"
+            spans.append(Span(doc, start, end, label=label))
+        spans.sort(key=lambda s: (-(s.end - s.start), s.start))
+        taken: set[int] = set()
+        kept: list[Span] = []
+        for span in spans:
+            if taken.isdisjoint(range(span.start, span.end)):
+                kept.append(span)
+                taken.update(range(span.start, span.end))
+        return sorted(kept, key=lambda s: s.start)
+
+    def _ends_title(self, doc: Doc, end: int) -> bool:
+        """Whether the tokens right before `end` form a title ("Secretary of State")."""
+        return any(
+            end - size >= 0 and self.gaz.is_title(doc[end - size : end].text) for size in (1, 2, 3)
+        )
+
+    def _known(self, text: str) -> bool:
+        name = clean_name(text)
+        return bool(self.gaz.country_of(name) or name in self.gaz.orgs)
+
+    def _name_part(self, token: Token) -> bool:
+        """A capitalised word that can continue a person's name (not a title, country or org)."""
+        text = token.text
+        if not token.is_title or token.pos_ != "PROPN" or token.is_sent_start:
+            return False
+        if token.ent_type_ not in {"", "PERSON", "ORG", "GPE"}:
+            return False
+        return not (
+            self.gaz.is_title(text) or self._known(text) or text in self.gaz.not_names
+            or text in self.gaz.org_words or text in self.gaz.place_words
+        )  # fmt: skip
+
+    def _clean_ner(self, doc: Doc, ent: Span) -> list[Candidate]:
+        """Strip articles, possessives and titles; split "Belarus’ Alexander Lukashenko"."""
+        start, end = ent.start, ent.end
+        while start < end and (doc[start].text in LEADING_ARTICLES or doc[start].is_space):
+            start += 1
+        while end > start and (doc[end - 1].text in POSSESSIVE_TOKENS or doc[end - 1].is_punct):
+            end -= 1
+        if start >= end:
+            return []
+        parts: list[Candidate] = []
+        for i in range(start, end - 2):
+            if doc[i + 1].text in POSSESSIVE_TOKENS and doc[i + 1].text != "s":
+                if self.gaz.country_of(doc[start : i + 1].text):
+                    parts.append(Candidate(start, i + 1, "GPE", "ner"))
+                start = i + 2
+                break
+        if ent.label_ == "PERSON":
+            while start < end - 1 and self._title_len(doc, start, end) > 0:
+                start += self._title_len(doc, start, end)
+        if start < end:
+            parts.append(Candidate(start, end, ent.label_, "ner"))
+        return parts
+
+    def _title_len(self, doc: Doc, start: int, end: int) -> int:
+        """Length in tokens of a title starting at `start` (longest first), 0 when none."""
+        for size in (3, 2, 1):
+            if start + size < end and self.gaz.is_title(doc[start : start + size].text):
+                return size
+        return 0
+
+    # -- types --------------------------------------------------------------------------------
+
+    def _resolve(self, doc: Doc, cand: Candidate) -> Resolved | None:
+        span = doc[cand.start : cand.end]
+        text = clean_name(span.text)
+        if text in self.gaz.not_names or not any(ch.isalpha() for ch in text):
+            return None
+        if cand.label == "GAZ_METONYM" or text in self.gaz.metonyms:
+            return Resolved(span, "Country", self.gaz.metonyms[text], "metonym")
+        if cand.label == "GAZ_COUNTRY" or text in self.gaz.countries:
+            return Resolved(span, "Country", self.gaz.countries[text])
+        if cand.label == "GAZ_ORG" or text in self.gaz.orgs:
+            return Resolved(span, "Organization", self.gaz.orgs[text])
+        capital = self.gaz.capitals.get(text) or (
+            {k.upper(): v for k, v in self.gaz.capitals.items()}.get(text)
+            if text.isupper()
+            else None
+        )
+        if capital:
+            return self._resolve_capital(span, capital)
+        words = set(text.replace("’", "'").split())
+        if words & self.gaz.org_words and cand.label != "LOC":
+            return Resolved(span, "Organization", text)
+        if text.split()[-1] in self.gaz.place_words or (
+            cand.label in {"ORG", "PERSON"} and len(span) == 1 and self._place_context(span)
+        ):
+            return Resolved(span, "Location", text)
+        title = self._title_before(span)
+        if (
+            title
+            or self._looks_like_speaker(span, cand.label)
+            or self._given_name(span, cand.label)
+        ):
+            return Resolved(span, "Person", text, title=title)
+        if cand.label == "PERSON":
+            return Resolved(span, "Person", text)
+        if cand.label == "ORG":
+            return Resolved(span, "Organization", text)
+        if cand.label in {"GPE", "LOC", "FAC"}:
+            return Resolved(span, "Location", text)
+        if cand.label == "NORP":
+            return Resolved(span, "NORP", text)
+        return None
+
+    def _resolve_capital(self, span: Span, country: str) -> Resolved:
+        """A capital is the country (metonym) when it acts, else a place."""
+        name = clean_name(span.text)
+        if name.isupper():
+            name = name.title()
+        if acts_as_agent(span):
+            return Resolved(span, "Country", country, "metonym")
+        return Resolved(span, "Location", name)
+
+    def _title_before(self, span: Span) -> str | None:
+        """The title right before a span ("President X", "opposition leader X"), if any."""
+        doc = span.doc
+        for size in (3, 2, 1):
+            start = span.start - size
+            if start < 0:
+                continue
+            words = doc[start : span.start]
+            if any(t.is_punct for t in words):
+                continue
+            if self.gaz.is_title(words.text):
+                return clean_name(words.text)
+        return None
+
+    def _given_name(self, span: Span, label: str) -> bool:
+        """A capitalised ORG/GPE pair that starts with a common given name is a person."""
+        return (
+            label in {"ORG", "GPE", "NORP"}
+            and len(span) >= 2
+            and span[0].text in self.gaz.given_names
+            and all(t.is_title or t.text in self.gaz.name_particles for t in span)
+        )
+
+    def _place_context(self, span: Span) -> bool:
+        """ "in Izmir", "the village of Wyryki": a lone capitalised word used as a place."""
+        doc = span.doc
+        root = span.root
+        if span.end < len(doc) and doc[span.end].text in POSSESSIVE_TOKENS:
+            return False
+        if root.dep_ == "pobj" and root.head.lower_ in {"in", "near", "outside", "at"}:
+            return True
+        return (
+            span.start >= 2
+            and doc[span.start - 1].lower_ == "of"
+            and doc[span.start - 2].lower_ in self.gaz.place_nouns
+        )
+
+    def _looks_like_speaker(self, span: Span, label: str) -> bool:
+        """A two-word capitalised ORG/GPE that speaks or has a person apposition is a person."""
+        if label not in {"ORG", "GPE"} or len(span) < 2:
+            return False
+        if not all(t.is_title for t in span):
+            return False
+        root = span.root
+        if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in self.gaz.speech_verbs:
+            return True
+        for child in root.children:
+            if child.dep_ == "appos" and child.lemma_.lower() in self.gaz.titles:
+                return True
+        return False
+
+    def _fix_surnames(self, resolved: list[Resolved]) -> list[Resolved]:
+        """A non-person span whose text is the surname of a person in the doc is that person."""
+        surnames = {
+            r.name.split()[-1] for r in resolved if r.type == "Person" and len(r.name.split()) > 1
+        }
+        fixed: list[Resolved] = []
+        for r in resolved:
+            text = clean_name(r.span.text)
+            if (
+                r.type in {"Organization", "Location", "NORP"}
+                and r.kind == "name"
+                and text in surnames
+            ) and text not in self.gaz.orgs:
+                r = Resolved(r.span, "Person", text)
+            if r.type != "NORP":
+                fixed.append(r)
+        return fixed
+
+    # -- actors ------------------------------------------------------------------------------
+
+    def _add_named(
+        self, resolved: list[Resolved], actors: dict[str, Actor], mentions: list[Mention]
+    ) -> None:
+        person_names = cluster_person_names([r.name for r in resolved if r.type == "Person"])
+        for r in resolved:
+            name = person_names.get(r.name, r.name) if r.type == "Person" else r.name
+            key = actor_key(r.type, name)
+            actor = actors.setdefault(key, Actor(r.type, name))
+            surface = r.span.text
+            if clean_name(surface) != name:
+                actor.aliases.add(clean_name(surface))
+            if r.title:
+                actor.titles.add(r.title)
+            kind = r.kind if r.kind != "name" or clean_name(surface) == name else "alias"
+            mentions.append(Mention(r.span.start_char, r.span.end_char, surface, key, kind))
+
+    def _add_groups(self, doc: Doc, actors: dict[str, Actor], mentions: list[Mention]) -> None:
+        for span in find_groups(doc, self.gaz):
+            name = group_name(span, self.gaz)
+            if not name:
+                continue
+            key = actor_key("Group", name)
+            actors.setdefault(key, Actor("Group", name))
+            mentions.append(Mention(span.start_char, span.end_char, span.text, key, "group"))
+
+
+def acts_as_agent(span: Span) -> bool:
+    """Whether a place name is used as a party ("Minsk said", "between Washington and Minsk")."""
+    if span.text.isupper():
+        return False
+    root = span.root
+    while root.dep_ == "conj" and root.head != root:
+        root = root.head
+    dep = root.dep_
+    if dep in {"nsubj", "nsubjpass", "csubj", "agent"}:
+        return True
+    if dep == "pobj":
+        prep = root.head.lower_
+        return prep in {"between", "with", "against", "by", "toward", "towards"}
+    if dep == "dobj":
+        return root.head.lemma_ not in MOTION_VERBS
+    if dep == "poss":
+        return root.head.lemma_.lower() not in PLACE_NOUNS
+    return False
+
+
+def cluster_person_names(names: Iterable[str]) -> dict[str, str]:
+    """Map each person name to the longest full form in the doc it is part of.
+
+    "Lukashenko" joins "Alexander Lukashenko" (surname), "Siarhei" joins "Siarhei Tsikhanouski"
+    when exactly one full name starts with it.
+    """
+    unique = sorted({clean_name(n) for n in names}, key=lambda n: (-len(n.split()), n))
+    canon: dict[str, str] = {}
+    fulls: list[str] = []
+    for name in unique:
+        tokens = name.split()
+        target = None
+        for full in fulls:
+            ftoks = full.split()
+            if len(tokens) < len(ftoks) and ftoks[-len(tokens) :] == tokens:
+                target = full
+                break
+        if target is None and len(tokens) == 1:
+            firsts = [f for f in fulls if f.split()[0] == tokens[0]]
+            if len(firsts) == 1:
+                target = firsts[0]
+        if target is None:
+            fulls.append(name)
+            target = name
+        canon[name] = canon.get(target, target)
+    return canon
+
+
+def _quantity_head(token: Token, gaz: Gazetteer) -> bool:
+    low = token.lower_
+    return (
+        token.like_num
+        or token.pos_ == "NUM"
+        or low in {"tens", "hundreds", "thousands", "millions", "dozens", "scores", "number"}
+        or low in {"some", "many", "most", "all", "several", "none", "each", "both", "few"}
+    )
+
+
+def find_groups(doc: Doc, gaz: Gazetteer) -> list[Span]:
+    """Noun phrases headed by a person-denoting plural noun, with counts and quantifiers."""
+    spans: list[Span] = []
+    for token in doc:
+        if not _is_group_head(token, gaz):
+            continue
+        start = _left_edge(token)
+        end = token.i + 1
+        # "tens of thousands of people", "124 of the 156 detainees"
+        while True:
+            head = doc[start].head if start > 0 else None
+            prep = doc[start - 1] if start > 0 else None
+            if prep is None or prep.lower_ != "of" or start < 2:
+                break
+            quant = prep.head if prep.dep_ in {"prep", "quantmod"} else None
+            if quant is None or quant.i >= start or not _quantity_head(quant, gaz):
+                break
+            start = _left_edge(quant)
+            del head
+        # "journalists and bloggers"
+        conj_end = end
+        for child in token.children:
+            bare = not any(t.dep_ in {"nummod", "det", "amod"} for t in child.lefts)
+            joined = child.left_edge.i > 0 and doc[child.left_edge.i - 1].lower_ in {"and", "or"}
+            joined = joined and child.left_edge.i - 1 > token.i
+            if child.dep_ == "conj" and bare and joined and _is_group_head(child, gaz):
+                conj_end = max(conj_end, child.i + 1)
+        spans.append(doc[start:conj_end])
+    spans.sort(key=lambda s: (-(s.end - s.start), s.start))
+    taken: set[int] = set()
+    kept: list[Span] = []
+    for span in spans:
+        if taken.isdisjoint(range(span.start, span.end)):
+            kept.append(span)
+            taken.update(range(span.start, span.end))
+    return sorted(kept, key=lambda s: s.start)
+
+
+def _is_group_head(token: Token, gaz: Gazetteer) -> bool:
+    if token.pos_ not in {"NOUN", "PROPN", "PRON", "NUM"}:
+        return False
+    low = token.lower_
+    if low in gaz.group_nouns and (
+        (token.tag_ in {"NNS", "NNPS"} and low.endswith("s")) or low in COLLECTIVE_NOUNS
+    ):
+        return True
+    return bool(
+        token.tag_ in {"NNS", "NNPS"} and gaz.country_for_demonym(low) and low.endswith("s")
+    )
+
+
+def _left_edge(token: Token) -> int:
+    """Start of the noun phrase of `token`: determiners, numbers, adjectives and compounds."""
+    start = token.i
+    for child in token.lefts:
+        if child.dep_ in GROUP_MODIFIERS:
+            start = min(start, child.left_edge.i)
+    doc = token.doc
+    while start < token.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return start
+
+
+def group_name(span: Span, gaz: Gazetteer) -> str:
+    """The group's name: the phrase without a leading article ("the protesters" -> "protesters")."""
+    tokens = list(span)
+    while tokens and tokens[0].lower_ in gaz.strip_determiners:
+        tokens = tokens[1:]
+    if not tokens:
+        return ""
+    text = span.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+    return clean_name(text)
+
+
+@Language.factory(
+    "newskg_entities",
+    default_config={
+        "countries": {"@misc": "newskg.gazetteer.v1", "filename": "countries.tsv"},
+        "organizations": {"@misc": "newskg.gazetteer.v1", "filename": "organizations.tsv"},
+        "persons": {"@misc": "newskg.gazetteer.v1", "filename": "persons.json"},
+        "names": {"@misc": "newskg.gazetteer.v1", "filename": "name_words.json"},
+    },
+    requires=["doc.ents", "token.dep"],
+    assigns=["doc._.actors", "doc._.mentions"],
+)
+def make_entities(
+    nlp: Language,
+    name: str,
+    countries: list[dict[str, str]],
+    organizations: list[dict[str, str]],
+    persons: dict[str, Any],
+    names: dict[str, Any],
+) -> EntityRecognizer:
+    """Build the entities step from the gazetteers its config names."""
+    return EntityRecognizer(
+        nlp, name, countries=countries, organizations=organizations, persons=persons, names=names
+    )

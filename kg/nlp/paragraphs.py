@@ -1,4 +1,4 @@
-"""Paragraph breaks and datelines are sentence breaks, so the parser never joins them to a sentence."""
+"""Paragraph breaks and datelines are sentence breaks, never joined to the next sentence."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def newskg_paragraphs(doc: Doc) -> Doc:
 
 
 def _split_dateline(doc: Doc, first: Token) -> None:
-    """If the paragraph opens with an upper-case place and a dash, the sentence starts after the dash."""
+    """A paragraph opening with an upper-case place and a dash: a sentence starts after it."""
     if not (first.is_upper and len(first.text) > 1):
         return
     end = min(len(doc), first.i + MAX_DATELINE_TOKENS)

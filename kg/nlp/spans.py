@@ -1,4 +1,4 @@
-"""Look up which actor a stretch of text refers to, from the mentions the earlier components found."""
+"""Which actor a stretch of text refers to, from the mentions the earlier components found."""
 
 from __future__ import annotations
 

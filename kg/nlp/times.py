@@ -1,11 +1,404 @@
-"""Placeholder for the newskg_times component; replaced by its real implementation."""
+"""The newskg_times component: time expressions resolved to ISO dates against the publication date.
+
+Events need dates at the precision the text gives: "Thursday" in a story published on Friday
+2025-09-12 is 2025-09-11, "last month" is 2025-08, "in 2020" is 2020. A small grammar of regular
+expressions over the text finds the expressions; durations ("for 11 years") are never dates.
+Without a publication date only absolute dates are kept.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.nlp.data import load_json
+from kg.nlp.extensions import register_extensions
+from kg.nlp.types import TimeExpr
 
-@Language.component("newskg_times")
-def newskg_times(doc: Doc) -> Doc:
-    return doc
+FUTURE_AUX = frozenset({"will", "'ll", "’ll", "shall"})
+PREPOSITIONS = frozenset(
+    {"in", "since", "until", "by", "from", "before", "after", "of", "through", "during"}
+)
+ABBREVIATIONS = frozenset(
+    {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+)
+FUTURE_VERBS = frozenset({"plan", "schedule", "expect", "due", "set", "intend", "hope", "aim"})
+
+
+@spacy.registry.misc("newskg.time_words.v1")
+def time_words_loader(filename: str) -> dict[str, Any]:
+    """Month, weekday and number words for the date grammar (data/gazetteers/*.json)."""
+    return load_json("gazetteers", filename)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One matched expression: character span, text and resolved ISO value."""
+
+    start: int
+    end: int
+    value: str
+
+
+def iso_month(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def shift_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    """The (year, month) `delta` months away."""
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+Rule = Callable[[re.Match[str], "Context"], "str | None"]
+
+
+class TimeGrammar:
+    """Regular expressions for dates and the rules that resolve them."""
+
+    def __init__(self, words: dict[str, Any]) -> None:
+        self.months: dict[str, int] = {k.lower(): int(v) for k, v in words["months"].items()}
+        self.weekdays: dict[str, int] = {k.lower(): int(v) for k, v in words["weekdays"].items()}
+        self.numbers: dict[str, int] = {k.lower(): int(v) for k, v in words["numbers"].items()}
+        month_alt = "|".join(sorted((re.escape(m) for m in words["months"]), key=len, reverse=True))
+        day_alt = "|".join(re.escape(d) for d in words["weekdays"])
+        num_alt = "|".join(sorted(self.numbers, key=len, reverse=True)) + r"|\d{1,3}"
+        month = rf"(?P<month>(?:{month_alt})\.?)"
+        self.rules: list[tuple[re.Pattern[str], Rule]] = [
+            (
+                re.compile(
+                    rf"\b(?:(?:{day_alt}),?\s+)?{month}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+                    rf"(?:,?\s+(?P<year>(?:1[89]|20)\d\d))?\b"
+                ),
+                self._month_day,
+            ),
+            (
+                re.compile(
+                    rf"\b(?:(?:{day_alt}),?\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+                    rf"{month}(?:,?\s+(?P<year>(?:1[89]|20)\d\d))?\b"
+                ),
+                self._month_day,
+            ),
+            (
+                re.compile(rf"\b{month}\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)\b"),
+                self._month_year,
+            ),
+            (
+                re.compile(
+                    r"\b(?P<rel>last|next|this|early|late|mid-|earlier\s+this|later\s+this)?\s*"
+                    r"(?P<unit>week|month|year)\b",
+                    re.IGNORECASE,
+                ),
+                self._relative_unit,
+            ),
+            (
+                re.compile(
+                    rf"\b(?P<num>{num_alt}|a|an)\s+(?P<unit>day|week|month|year)s?\s+"
+                    rf"(?P<dir>ago|later|earlier|before)\b",
+                    re.IGNORECASE,
+                ),
+                self._offset,
+            ),
+            (
+                re.compile(r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.IGNORECASE),
+                self._deictic,
+            ),
+            (
+                re.compile(
+                    rf"\b(?:(?P<rel>last|next|this)\s+)?(?P<weekday>{day_alt})\b",
+                    re.IGNORECASE,
+                ),
+                self._weekday,
+            ),
+            (
+                re.compile(
+                    rf"\b(?P<prep>in|since|until|by|from|before|after|last|next|this|early|late|"
+                    rf"mid-|of|through|during)\s*{month}(?!\w)(?![\w.]*\s+\d)",
+                    re.IGNORECASE,
+                ),
+                self._bare_month,
+            ),
+            (
+                re.compile(r"(?<![\w$€£.,/-])(?P<year>(?:1[89]|20)\d\d)(?![\w%/-]|\.\d|,\d)"),
+                self._year,
+            ),
+        ]
+
+    def find(self, text: str, ctx: Context) -> Iterator[Found]:
+        """Every expression in the text in order; longest match wins where they overlap."""
+        candidates: list[tuple[int, int, int, re.Match[str], Rule]] = []
+        for order, (pattern, rule) in enumerate(self.rules):
+            for match in pattern.finditer(text):
+                if match.group(0).strip():
+                    candidates.append((match.start(), match.end(), order, match, rule))
+        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+        chosen: list[tuple[int, int, int, re.Match[str], Rule]] = []
+        for cand in candidates:
+            if not any(cand[0] < c[1] and c[0] < cand[1] for c in chosen):
+                chosen.append(cand)
+        for start, end, _order, match, rule in sorted(chosen, key=lambda c: c[0]):
+            prep = match.groupdict().get("prep")
+            if prep and prep.lower() in PREPOSITIONS:
+                start = match.start("month")
+            start, end = _trim(text, start, end)
+            value = rule(match, ctx.at(start, end))
+            if value is None:
+                continue
+            ctx.previous, ctx.previous_precision = value_to_date(value)
+            yield Found(start, end, value)
+
+    # -- rules --------------------------------------------------------------------------------
+
+    def _month_num(self, text: str) -> int:
+        return self.months[text.rstrip(".").lower()]
+
+    def _month_day(self, m: re.Match[str], ctx: Context) -> str | None:
+        month = self._month_num(m.group("month"))
+        day = int(m.group("day"))
+        if m.group("year"):
+            found = safe_date(int(m.group("year")), month, day)
+            return found.isoformat() if found else None
+        pub = ctx.published
+        if pub is None:
+            return None
+        found = safe_date(pub.year, month, day)
+        if found is None:
+            return None
+        if not ctx.future and found > pub + timedelta(days=1):
+            found = safe_date(pub.year - 1, month, day)
+        elif ctx.future and found < pub:
+            found = safe_date(pub.year + 1, month, day)
+        return found.isoformat() if found else None
+
+    def _month_year(self, m: re.Match[str], ctx: Context) -> str | None:
+        return iso_month(int(m.group("year")), self._month_num(m.group("month")))
+
+    def _bare_month(self, m: re.Match[str], ctx: Context) -> str | None:
+        month_text = m.group("month")
+        if not month_text[0].isupper():
+            return None
+        pub = ctx.published
+        if pub is None:
+            return None
+        month = self._month_num(month_text)
+        prep = m.group("prep").lower()
+        if prep == "next" or (ctx.future and prep != "last"):
+            year = pub.year if month > pub.month else pub.year + 1
+        elif prep == "this":
+            year = pub.year
+        else:
+            year = pub.year if month <= pub.month else pub.year - 1
+        return iso_month(year, month)
+
+    def _relative_unit(self, m: re.Match[str], ctx: Context) -> str | None:
+        rel = (m.group("rel") or "").lower()
+        unit = m.group("unit").lower()
+        pub = ctx.published
+        if pub is None or not rel or unit == "week":
+            return None
+        delta = {"last": -1, "next": 1}.get(rel.split()[0], 0)
+        if rel in {"early", "late", "mid-"}:
+            return None
+        if unit == "year":
+            return f"{pub.year + delta:04d}"
+        return iso_month(*shift_months(pub.year, pub.month, delta))
+
+    def _count(self, word: str) -> int | None:
+        low = word.lower()
+        if low in {"a", "an"}:
+            return 1
+        if low.isdigit():
+            return int(low)
+        return self.numbers.get(low)
+
+    def _offset(self, m: re.Match[str], ctx: Context) -> str | None:
+        count = self._count(m.group("num"))
+        if count is None:
+            return None
+        unit = m.group("unit").lower()
+        direction = m.group("dir").lower()
+        if direction == "ago":
+            anchor, precision = ctx.published, None
+        else:
+            anchor, precision = ctx.previous, ctx.previous_precision
+            if direction in {"earlier", "before"}:
+                count = -count
+        if anchor is None:
+            return None
+        sign = -1 if direction == "ago" else 1
+        count *= sign
+        if unit == "year":
+            return f"{anchor.year + count:04d}"
+        if unit == "month":
+            if precision == "year":
+                return None
+            return iso_month(*shift_months(anchor.year, anchor.month, count))
+        if precision in {"year", "month"}:
+            return None
+        days = count * (7 if unit == "week" else 1)
+        return (anchor + timedelta(days=days)).isoformat()
+
+    def _deictic(self, m: re.Match[str], ctx: Context) -> str | None:
+        pub = ctx.published
+        if pub is None:
+            return None
+        offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[m.group("word").lower()]
+        return (pub + timedelta(days=offset)).isoformat()
+
+    def _weekday(self, m: re.Match[str], ctx: Context) -> str | None:
+        if not m.group("weekday")[0].isupper():
+            return None
+        pub = ctx.published
+        if pub is None:
+            return None
+        weekday = self.weekdays[m.group("weekday").lower()]
+        rel = (m.group("rel") or "").lower()
+        if rel == "next" or (ctx.future and rel != "last"):
+            ahead = (weekday - pub.weekday()) % 7
+            if ahead == 0 and rel == "next":
+                ahead = 7
+            return (pub + timedelta(days=ahead)).isoformat()
+        back = (pub.weekday() - weekday) % 7
+        if back == 0 and rel == "last":
+            back = 7
+        return (pub - timedelta(days=back)).isoformat()
+
+    def _year(self, m: re.Match[str], ctx: Context) -> str | None:
+        if not ctx.year_ok:
+            return None
+        return m.group("year")
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop surrounding spaces and commas, and a sentence full stop after a full month name."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1] in " \t\n,":
+        end -= 1
+    if end > start and text[end - 1] == ".":
+        word = re.findall(r"[A-Za-z]+$", text[start : end - 1])
+        if word and word[0].lower() not in ABBREVIATIONS:
+            end -= 1
+    return start, end
+
+
+@dataclass
+class Context:
+    """What resolving one expression needs: the publication date, tense and the previous date."""
+
+    doc: Doc
+    published: date | None
+    previous: date | None = None
+    previous_precision: str | None = None
+    future: bool = False
+    year_ok: bool = True
+
+    def at(self, start: int, end: int) -> Context:
+        """This context with tense and year plausibility judged at the expression's tokens."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return self
+        return Context(
+            self.doc,
+            self.published,
+            self.previous,
+            self.previous_precision,
+            is_future(span),
+            is_year_like(span),
+        )
+
+
+def is_future(span: Any) -> bool:
+    """Whether the clause holding a time expression speaks of the future ("will meet on Monday")."""
+    token = span.root
+    for _ in range(4):
+        if token.pos_ in {"VERB", "AUX"}:
+            break
+        if token.head is token:
+            break
+        token = token.head
+    verbs = [token, *([token.head] if token.dep_ in {"xcomp", "ccomp"} else [])]
+    for verb in verbs:
+        for child in verb.children:
+            if child.lower_ in FUTURE_AUX:
+                return True
+        if verb.lemma_ in FUTURE_VERBS and verb.i < span.start:
+            return True
+    return False
+
+
+def is_year_like(span: Any) -> bool:
+    """A bare four-digit number is a year when the model says DATE or a preposition leads it."""
+    first = span[0]
+    if first.ent_type_ == "DATE":
+        return True
+    if first.ent_type_ in {"MONEY", "QUANTITY", "CARDINAL", "PERCENT"}:
+        return False
+    before = first.nbor(-1).lower_ if first.i > 0 else ""
+    return before in {"in", "since", "until", "by", "from", "before", "after", "of", "the", "to"}
+
+
+def parse_published(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def value_to_date(value: str) -> tuple[date, str]:
+    """An ISO value as a date (first day of its period) and its precision."""
+    parts = value.split("-")
+    if len(parts) == 1:
+        return date(int(parts[0]), 1, 1), "year"
+    if len(parts) == 2:
+        return date(int(parts[0]), int(parts[1]), 1), "month"
+    return date.fromisoformat(value), "day"
+
+
+def resolve_times(doc: Doc, grammar: TimeGrammar) -> list[TimeExpr]:
+    """All time expressions of `doc`, in text order, relative ones chained to the one before."""
+    ctx = Context(doc, parse_published(doc._.published))
+    return [
+        TimeExpr(found.start, found.end, doc.text[found.start : found.end], found.value)
+        for found in grammar.find(doc.text, ctx)
+    ]
+
+
+class TimeNormalizer:
+    """Finds and resolves time expressions into `doc._.times`."""
+
+    def __init__(self, nlp: Language, name: str, *, words: dict[str, Any]) -> None:
+        register_extensions()
+        self.name = name
+        self.grammar = TimeGrammar(words)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.times = resolve_times(doc, self.grammar)
+        return doc
+
+
+@Language.factory(
+    "newskg_times",
+    default_config={"words": {"@misc": "newskg.time_words.v1", "filename": "time_words.json"}},
+    requires=["token.dep"],
+    assigns=["doc._.times"],
+)
+def make_times(nlp: Language, name: str, words: dict[str, Any]) -> TimeNormalizer:
+    """Build the times step from the month, weekday and number words its config names."""
+    return TimeNormalizer(nlp, name, words=words)

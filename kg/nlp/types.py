@@ -1,4 +1,4 @@
-"""Plain records the pipeline components write to `Doc` extensions; picklable for `nlp.pipe(n_process=2)`."""
+"""Plain records that components write to `Doc` extensions; picklable for multiprocessing."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class Actor:
     type: str
     """One of ACTOR_TYPES."""
     name: str
-    """Canonical name, the actor's one `rdfs:label` (e.g. "Alexander Lukashenko", "United States")."""
+    """Canonical name: the actor's one `rdfs:label` ("Alexander Lukashenko", "United States")."""
     aliases: set[str] = field(default_factory=set)
     """Every other surface form seen for it (surname, "U.S.", "Washington", "the Kremlin")."""
     titles: set[str] = field(default_factory=set)
