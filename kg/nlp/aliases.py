@@ -208,17 +208,24 @@ class DocState:
             owner = self._mention_ending_at(prev.idx + len(prev.text))
             if owner is not None and not owner.actor.startswith("Group:"):
                 start = doc.char_span(owner.start, owner.end, alignment_mode="expand").start
-            elif prev.text == "-" or prev.lower_ in QUALIFIERS or prev.ent_type_ == "NORP":
-                start -= 1
-            elif prev.is_title and self.gaz.is_title(prev.text):
+            elif self._qualifier(prev):
                 start -= 1
             else:
                 break
         self._note_qualifiers(doc[start : span.start], key)
         return doc[start : span.end]
 
+    def _qualifier(self, token: Token) -> bool:
+        """A word that may precede a title: "-", "former", "then", a demonym or another title."""
+        return (
+            token.text == "-"
+            or token.lower_ in QUALIFIERS
+            or token.ent_type_ == "NORP"
+            or (token.is_title and self.gaz.is_title(token.text))
+        )
+
     def _place_description(self, span: Span) -> Span | None:
-        """ "the Siberian city of Yakutsk", "the town of Khimki": a place noun phrase before "of"."""
+        """ "the Siberian city of Yakutsk", "the town of Khimki": a place phrase before "of"."""
         doc = self.doc
         if span.start < 2 or doc[span.start - 1].lower_ != "of":
             return None

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.data import load_json
+from kg.nlp.entities import default_gazetteer
 from kg.nlp.spans import MentionIndex
 from kg.nlp.types import Actor, Event, Mention, TimeExpr, actor_key
 
@@ -111,7 +112,7 @@ class EventExtractor:
         candidates = self._filter_statements(candidates, state)
         candidates = self._suppress_objects(candidates)
         events = [self._build(c, state) for c in candidates]
-        events = [e for e in events if e is not None]
+        events = [state.places_out_of_roles(e) for e in events if e is not None]
         events = _dedupe(events, doc)
         doc._.events = sorted(events, key=lambda e: (e.start, e.end, e.type))
         doc._.actors = state.actors
@@ -152,16 +153,19 @@ class EventExtractor:
     # ------------------------------------------------------------------ candidate filters
 
     def _filter_statements(self, cands: list[_Candidate], state: _DocState) -> list[_Candidate]:
-        """Keep a Statement only for a named speaker with a quote or a reported clause of its own."""
+        """Keep a Statement only for a named speaker quoted or reported, not for another event."""
         others = {c.token.i for c in cands if c.entry["type"] != "Statement"}
         kept = []
         for cand in cands:
-            if cand.entry["type"] != "Statement" or (cand.token.i not in others and self._statement_ok(cand, others, state)):
+            is_statement = cand.entry["type"] == "Statement"
+            if not is_statement or self._statement_ok(cand, others, state):
                 kept.append(cand)
         return kept
 
     def _statement_ok(self, cand: _Candidate, others: set[int], state: _DocState) -> bool:
         token, needs = cand.token, cand.entry.get("needs")
+        if token.i in others:
+            return False
         speakers = self._speakers(token, state)
         if not speakers:
             return False
@@ -177,9 +181,7 @@ class EventExtractor:
                 inside_quote = quote is not None and quote[0] <= t.idx < quote[1]
                 if t.i in others and not inside_quote:
                     return False
-        if token.lemma_ == "call" and quote is None and not reported:
-            return False
-        return True
+        return not (token.lemma_ == "call" and quote is None and not reported)
 
     def _speakers(self, token: Token, state: _DocState) -> list[str]:
         if token.pos_ == "NOUN":
@@ -194,7 +196,7 @@ class EventExtractor:
         return keys
 
     def _suppress_objects(self, cands: list[_Candidate]) -> list[_Candidate]:
-        """Drop a nominal trigger that only restates the verb trigger governing it ("imposed sanctions")."""
+        """Drop a nominal trigger restating the verb trigger governing it ("imposed sanctions")."""
         verb_types = {c.token.i: c.entry["type"] for c in cands if c.entry["pos"] == "VERB"}
         absorbing = {"SanctionsRelief", "SanctionsImposition", "Request"}
         kept = []
@@ -204,9 +206,10 @@ class EventExtractor:
                 gov = None
             gov_type = verb_types.get(gov.i) if gov is not None else None
             noun_type = cand.entry["type"]
-            if gov_type is not None and (gov_type == noun_type or gov_type in absorbing):
-                if not (gov_type == "Request" and noun_type in self.symmetric | {"Election"}):
-                    continue
+            absorbed = gov_type is not None and (gov_type == noun_type or gov_type in absorbing)
+            kept_anyway = gov_type == "Request" and noun_type in self.symmetric | {"Election"}
+            if absorbed and not kept_anyway:
+                continue
             kept.append(cand)
         return kept
 
@@ -355,7 +358,7 @@ class EventExtractor:
     def _typed_preps(
         self, token: Token, etype: str, agents: list[Token], affected: list[Token]
     ) -> tuple[list[Token], list[Token]]:
-        """Type-specific prepositional roles: "sanctions on X", "protest against Y", "pressure from Z"."""
+        """Type-specific prepositional roles: "sanctions on X", "protest against Y"."""
         holders = [token] + [c for c in token.children if c.dep_ == "dobj"]
         if etype in ("SanctionsImposition", "SanctionsRelief"):
             for h in holders:
@@ -407,7 +410,7 @@ class EventExtractor:
             return True
         return tok.tag_ == "NNS" and tok.lower_.endswith(PERSON_SUFFIXES)
 
-    # ------------------------------------------------------------------ date, place, count, modality
+    # ------------------------------------------------------------------ place, count, modality
 
     def _location(self, token: Token, state: _DocState) -> str | None:
         holders = [token] + [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
@@ -542,8 +545,35 @@ class _DocState:
             self.mentions.append(Mention(start, end, name, key, "group"))
         return key
 
+    def places_out_of_roles(self, event: Event) -> Event:
+        """Only actors fill roles: a capital in a role stands for its country, another place is
+        the event's location (the shapes reject a `nkg:Location` as agent or affected)."""
+        location = event.location
+        roles = {}
+        for role in ("agent", "affected", "participants", "mediator"):
+            keys = []
+            for key in getattr(event, role):
+                actor = self.actors.get(key)
+                if actor is None or actor.type != "Location":
+                    keys.append(key)
+                elif country := self.country_for_place(actor):
+                    keys.append(country)
+                elif location is None:
+                    location = key
+            roles[role] = _unique(keys)
+        return replace(event, location=location, **roles)
+
+    def country_for_place(self, place: Actor) -> str | None:
+        """The key of the country whose capital or seat of government `place` names, if any."""
+        country = default_gazetteer().country_of(place.name)
+        if country is None:
+            return None
+        key = actor_key("Country", country)
+        self.actors.setdefault(key, Actor("Country", country)).aliases.add(place.name)
+        return key
+
     def pronoun_antecedent(self, tok: Token) -> str | None:
-        """Fallback for he/she/his/her when no pronoun mention exists: the nearest earlier person."""
+        """Fallback for he/she/his/her without a pronoun mention: the nearest earlier person."""
         if tok.lower_ not in ("he", "she", "him", "her", "his", "hers"):
             return None
         earlier = [m for m in self.index.mentions if m.end <= tok.idx]
@@ -564,7 +594,7 @@ def _is_passive(verb: Token) -> bool:
 
 
 def _near_lemmas(token: Token) -> set[str]:
-    """Lemmas of the trigger's children and grandchildren, and of its head (through a preposition)."""
+    """Lemmas of the trigger's children and grandchildren, and of a noun's head (through a prep)."""
     near: set[str] = set()
     for child in token.children:
         near.add(child.lemma_.lower())
@@ -654,7 +684,9 @@ def _np_span(tok: Token) -> Span:
     """The noun phrase headed by `tok`, without relative clauses, appositions or coordination."""
     keep = [tok]
     for child in tok.children:
-        if (child.i < tok.i and child.dep_ in NP_LEFT_DEPS) or (child.i > tok.i and child.lower_ == "of" and tok.lemma_.lower() in OF_HEADS):
+        left = child.i < tok.i and child.dep_ in NP_LEFT_DEPS
+        quantity = child.i > tok.i and child.lower_ == "of" and tok.lemma_.lower() in OF_HEADS
+        if left or quantity:
             keep.extend(child.subtree)
     lo, hi = min(t.i for t in keep), max(t.i for t in keep)
     return tok.doc[lo : hi + 1]

@@ -55,7 +55,7 @@ def relation_lexicon(filename: str = "relations.json") -> dict[str, Any]:
 
 @spacy.registry.misc("newskg.demonyms.v1")
 def demonyms(filename: str = "countries.tsv") -> dict[str, str]:
-    """Demonym (lower case: "belarusian", "lithuanians") -> canonical country name, from the gazetteer."""
+    """Demonym (lower case: "belarusian", "lithuanians") -> country name, from the gazetteer."""
     table: dict[str, str] = {}
     for row in load_tsv("gazetteers", filename):
         for word in (row.get("demonyms") or "").split("|"):

@@ -1,0 +1,126 @@
+"""newskg_aliases: surnames, titled forms, roles, pronouns and acronyms linked to actors."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.nlp import build_pipeline
+from kg.settings import DEFAULT_MODEL
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    return build_pipeline(DEFAULT_MODEL)
+
+
+def run(nlp: Language, text: str) -> Doc:
+    doc = nlp.make_doc(text)
+    doc._.published = "2025-05-16"
+    return nlp(doc)
+
+
+def mentions_of(doc: Doc, key: str) -> list[str]:
+    return [m.text for m in doc._.mentions if m.actor == key]
+
+
+def test_surname_and_possessive_link_to_the_full_name(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Opposition leader Marta Kowalczyk returned home on Monday. "
+        "Kowalczyk’s supporters cheered, and Kowalczyk thanked them.",
+    )
+    key = "Person:Marta Kowalczyk"
+    assert mentions_of(doc, key).count("Kowalczyk") == 2
+    assert "Kowalczyk" in doc._.actors[key].aliases
+    for mention in doc._.mentions:
+        assert doc.text[mention.start : mention.end] == mention.text
+
+
+def test_titled_forms_are_aliases_and_titles_are_kept(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Moldovan President Ion Popa met U.S. President Donald Trump at the White House. "
+        "Trump praised Popa.",
+    )
+    popa = doc._.actors["Person:Ion Popa"]
+    trump = doc._.actors["Person:Donald Trump"]
+    assert "Moldovan President Ion Popa" in popa.aliases
+    assert "U.S. President Donald Trump" in trump.aliases
+    assert "President" in popa.titles and "President" in trump.titles
+    assert any(m.kind == "title" for m in doc._.mentions if m.actor == trump.key)
+
+
+def test_role_description_links_to_the_leader(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Serbian President Nikola Petrovic spoke with German Chancellor Anna Weber on Monday. "
+        "The Serbian leader later said the call went well.",
+    )
+    assert "The Serbian leader" in mentions_of(doc, "Person:Nikola Petrovic")
+    assert "The Serbian leader" not in mentions_of(doc, "Person:Anna Weber")
+
+
+def test_pronoun_links_to_the_latest_person_subject(nlp: Language) -> None:
+    doc = run(nlp, "Judge Tomas Berg read the verdict aloud. He then left the courtroom.")
+    pronouns = [m for m in doc._.mentions if m.kind == "pronoun"]
+    assert [(m.text, m.actor) for m in pronouns] == [("He", "Person:Tomas Berg")]
+    assert "He" not in doc._.actors["Person:Tomas Berg"].aliases
+
+
+def test_pronoun_respects_gender_when_known(nlp: Language) -> None:
+    doc = run(nlp, "Svetlana Orlova said the vote was rigged. He disagreed.")
+    assert not [m for m in doc._.mentions if m.kind == "pronoun"]
+
+
+def test_organization_description_needs_the_organization(nlp: Language) -> None:
+    doc = run(nlp, "The European Union approved new tariffs, and the bloc will vote again.")
+    assert "the bloc" in mentions_of(doc, "Organization:European Union")
+    doc = run(nlp, "The bloc of voters stayed home.")
+    assert not any(k.startswith("Organization:European Union") for k in doc._.actors)
+
+
+def test_parenthesised_acronym_joins_its_organization(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "The Democratic Renewal Movement (DRM) won the vote. The DRM promised reforms.",
+    )
+    org = next(a for a in doc._.actors.values() if a.name.endswith("Democratic Renewal Movement"))
+    assert "DRM" in org.aliases
+
+
+def test_apposition_describes_the_person(nlp: Language) -> None:
+    doc = run(nlp, "Police detained Oleg Sokolov, a freelance photographer, on Friday.")
+    sokolov = doc._.actors["Person:Oleg Sokolov"]
+    assert "a freelance photographer" in sokolov.aliases
+    assert "photographer" in sokolov.titles
+
+
+def test_definite_group_joins_the_earlier_counted_group(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Officials released 31 political prisoners on Monday. The prisoners were driven "
+        "to the border, and the 31 crossed on foot.",
+    )
+    key = "Group:31 political prisoners"
+    assert key in doc._.actors
+    texts = mentions_of(doc, key)
+    assert "The prisoners" in texts
+    assert "the 31" in texts
+    assert "Group:prisoners" not in doc._.actors
+
+
+def test_title_noun_links_to_the_only_holder(nlp: Language) -> None:
+    doc = run(nlp, "Bishop Mateo Ruiz was sentenced on Friday. The bishop denied the charges.")
+    assert "The bishop" in mentions_of(doc, "Person:Mateo Ruiz")
+
+
+def test_place_descriptions_and_capitals(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Crowds gathered in the Siberian city of Omsk. Police also dispersed a rally in "
+        "Yerevan, the Armenian capital.",
+    )
+    assert "Siberian city of Omsk" in doc._.actors["Location:Omsk"].aliases
+    assert "the Armenian capital" in mentions_of(doc, "Location:Yerevan")

@@ -1,0 +1,154 @@
+"""newskg_entities: NER spans corrected by gazetteers and rules into actors and mentions."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.nlp import build_pipeline
+from kg.nlp.entities import cluster_person_names, default_gazetteer
+from kg.settings import DEFAULT_MODEL
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    return build_pipeline(DEFAULT_MODEL)
+
+
+def run(nlp: Language, text: str, published: str | None = "2025-03-14") -> Doc:
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    return nlp(doc)
+
+
+def keys(doc: Doc) -> set[str]:
+    return set(doc._.actors)
+
+
+def test_mentions_index_the_text_exactly(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Moldova’s President Ana Rusu met Foreign Minister Pavel Ionescu in Chisinau.\n"
+        "Rusu’s office said 40 detained protesters were freed.",
+    )
+    assert doc._.mentions
+    for mention in doc._.mentions:
+        assert doc.text[mention.start : mention.end] == mention.text
+        assert mention.actor in doc._.actors
+    starts = [m.start for m in doc._.mentions]
+    assert starts == sorted(starts)
+
+
+def test_country_names_are_canonical(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "The U.S. imposed new tariffs. The United States said the move was fair, "
+        "and Washington warned Ottawa against retaliation. Britain stayed silent.",
+    )
+    us = doc._.actors["Country:United States"]
+    assert {"U.S.", "Washington"} <= us.aliases
+    assert "Country:United Kingdom" in keys(doc)
+    assert "Britain" in doc._.actors["Country:United Kingdom"].aliases
+    assert not any(k.startswith("Location:Washington") for k in keys(doc))
+
+
+def test_capital_is_a_place_or_the_state(nlp: Language) -> None:
+    doc = run(nlp, "Minsk said it would release more prisoners after talks in Vilnius.")
+    assert "Minsk" in doc._.actors["Country:Belarus"].aliases
+    assert "Location:Vilnius" in keys(doc)
+    metonyms = [m for m in doc._.mentions if m.kind == "metonym"]
+    assert [m.text for m in metonyms] == ["Minsk"]
+
+    doc = run(nlp, "Opposition leaders held talks in Minsk on Tuesday.")
+    assert "Location:Minsk" in keys(doc)
+    assert "Country:Belarus" not in keys(doc)
+
+
+def test_relations_between_capitals_are_states(nlp: Language) -> None:
+    doc = run(nlp, "Ties between Washington and Havana have improved slowly.")
+    assert {"Country:United States", "Country:Cuba"} <= keys(doc)
+
+
+def test_seat_of_government_is_the_country(nlp: Language) -> None:
+    doc = run(nlp, "The Kremlin rejected the proposal on Monday.")
+    assert "Country:Russia" in keys(doc)
+    assert "Kremlin" in doc._.actors["Country:Russia"].aliases
+
+
+def test_title_makes_a_person(nlp: Language) -> None:
+    doc = run(nlp, "Foreign Minister Halvard Brekke arrived late. Brekke said little.")
+    assert "Person:Halvard Brekke" in keys(doc)
+
+
+def test_country_mislabelled_as_person_is_a_country(nlp: Language) -> None:
+    doc = run(nlp, "Austria and Belarus signed a trade accord with Kazakhstan.")
+    assert {"Country:Austria", "Country:Belarus", "Country:Kazakhstan"} <= keys(doc)
+    assert not any(k.startswith("Person:") for k in keys(doc))
+
+
+def test_gazetteer_airline_is_an_organization(nlp: Language) -> None:
+    doc = run(nlp, "Sanctions on Belavia were eased, and Aeroflot flights resumed.")
+    assert {"Organization:Belavia", "Organization:Aeroflot"} <= keys(doc)
+
+
+def test_acronyms_of_known_organizations(nlp: Language) -> None:
+    doc = run(nlp, "The EU and NATO met in Brussels, the AP reported.")
+    assert "EU" in doc._.actors["Organization:European Union"].aliases
+    assert "AP" in doc._.actors["Organization:Associated Press"].aliases
+    assert "Organization:NATO" in keys(doc)
+
+
+def test_country_possessive_is_split_from_the_person(nlp: Language) -> None:
+    doc = run(nlp, "Hungary’ Viktor Orban spoke. Later, Orban left for Vienna.")
+    assert "Country:Hungary" in keys(doc)
+    assert "Person:Viktor Orban" in keys(doc)
+
+
+def test_ministry_is_an_organization_not_a_person(nlp: Language) -> None:
+    doc = run(nlp, "The Interior Ministry said 200 people were detained.")
+    assert "Organization:Interior Ministry" in keys(doc)
+
+
+def test_groups_with_counts_and_quantifiers(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Authorities freed 37 political prisoners. Tens of thousands of people marched, "
+        "and border guards detained reporters and photographers.",
+    )
+    groups = {a.name for a in doc._.actors.values() if a.type == "Group"}
+    assert "37 political prisoners" in groups
+    assert "Tens of thousands of people" in groups
+    assert "border guards" in groups
+    kinds = {m.kind for m in doc._.mentions if m.actor.startswith("Group:")}
+    assert kinds == {"group"}
+
+
+def test_group_name_drops_the_article(nlp: Language) -> None:
+    doc = run(nlp, "The protesters gathered near the parliament building.")
+    assert "Group:protesters" in keys(doc)
+
+
+def test_demonyms_are_not_actors_but_resolve_to_countries(nlp: Language) -> None:
+    doc = run(nlp, "Russian drones crossed into Moldovan airspace.")
+    assert not any(k.startswith(("Country:", "Location:")) for k in keys(doc))
+    gaz = default_gazetteer()
+    assert gaz.country_for_demonym("Russian") == "Russia"
+    assert gaz.country_for_demonym("Belarussian") == "Belarus"
+    assert gaz.country_of("the Kremlin") == "Russia"
+
+
+def test_person_names_cluster_to_the_longest_form() -> None:
+    names = cluster_person_names(["Orban", "Viktor Orban", "Viktor", "Anna Novak"])
+    assert names["Orban"] == "Viktor Orban"
+    assert names["Viktor"] == "Viktor Orban"
+    assert names["Anna Novak"] == "Anna Novak"
+
+
+def test_country_gazetteer_covers_the_world() -> None:
+    gaz = default_gazetteer()
+    assert len(gaz.codes) >= 190
+    assert gaz.countries["USA"] == "United States"
+    assert gaz.countries["America"] == "United States"
+    assert gaz.metonyms["Downing Street"] == "United Kingdom"
+    assert gaz.capitals["Beijing"] == "China"

@@ -1,0 +1,82 @@
+"""newskg_times: time expressions resolved against the publication date."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from kg.nlp import build_pipeline
+from kg.settings import DEFAULT_MODEL
+
+FRIDAY = "2025-09-12"
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    return build_pipeline(DEFAULT_MODEL)
+
+
+def times(nlp: Language, text: str, published: str | None) -> list[tuple[str, str]]:
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    doc = nlp(doc)
+    for t in doc._.times:
+        assert doc.text[t.start : t.end] == t.text
+    return [(t.text, t.value) for t in doc._.times]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("The talks ended on Thursday.", FRIDAY, [("Thursday", "2025-09-11")]),
+        ("The talks ended on Friday.", FRIDAY, [("Friday", "2025-09-12")]),
+        ("The ministers will meet next Monday.", FRIDAY, [("next Monday", "2025-09-15")]),
+        ("The ministers will meet on Tuesday.", FRIDAY, [("Tuesday", "2025-09-16")]),
+        ("The court ruled yesterday.", FRIDAY, [("yesterday", "2025-09-11")]),
+        ("Voting starts today.", FRIDAY, [("today", "2025-09-12")]),
+        ("The result is due tomorrow.", FRIDAY, [("tomorrow", "2025-09-13")]),
+        ("They spoke last month.", FRIDAY, [("last month", "2025-08")]),
+        ("They spoke last month.", "2025-01-20", [("last month", "2024-12")]),
+        ("Prices rose last year.", FRIDAY, [("last year", "2024")]),
+        ("Prices rose this year.", FRIDAY, [("this year", "2025")]),
+        ("Prices rose earlier this month.", FRIDAY, [("earlier this month", "2025-09")]),
+        ("The pair met in June.", FRIDAY, [("June", "2025-06")]),
+        ("The pair met in June.", "2025-03-03", [("June", "2024-06")]),
+        ("A summit is planned for next June.", FRIDAY, [("next June", "2026-06")]),
+        ("It happened on June 3.", FRIDAY, [("June 3", "2025-06-03")]),
+        ("It happened on 3 June.", FRIDAY, [("3 June", "2025-06-03")]),
+        ("It happened on Sept. 11, 2025.", FRIDAY, [("Sept. 11, 2025", "2025-09-11")]),
+        ("Signed Thursday, Sept. 11, 2025, in Rome.", None,
+         [("Thursday, Sept. 11, 2025", "2025-09-11")]),
+        ("He was jailed in August 2020.", FRIDAY, [("August 2020", "2020-08")]),
+        ("He has been held since February 2023.", FRIDAY, [("February 2023", "2023-02")]),
+        ("He was first arrested in 2020.", FRIDAY, [("2020", "2020")]),
+        ("He disputed the 2020 elections.", FRIDAY, [("2020", "2020")]),
+        ("She left two years ago.", FRIDAY, [("two years ago", "2023")]),
+        ("She left a month ago.", FRIDAY, [("a month ago", "2025-08")]),
+        ("She left three days ago.", FRIDAY, [("three days ago", "2025-09-09")]),
+        ("He was arrested in 2019 and convicted a year later.", FRIDAY,
+         [("2019", "2019"), ("a year later", "2020")]),
+    ],
+)  # fmt: skip
+def test_time_grammar(nlp: Language, text: str, published: str | None, expected: list) -> None:
+    assert times(nlp, text, published) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He has ruled for more than three decades.",
+        "She served six years in prison.",
+        "He spent 11 years abroad.",
+        "The fund holds $2020 in cash.",
+        "In the 1990s the city grew.",
+    ],
+)
+def test_durations_and_numbers_are_not_dates(nlp: Language, text: str) -> None:
+    assert times(nlp, text, FRIDAY) == []
+
+
+def test_without_publication_date_only_absolute_dates(nlp: Language) -> None:
+    found = times(nlp, "On Thursday, a year after the March 4, 2021 vote, they met.", None)
+    assert found == [("March 4, 2021", "2021-03-04")]
