@@ -316,3 +316,11 @@ def test_other_place_in_a_role_becomes_the_location() -> None:
     assert moved.affected == ["Country:Iran"]
     assert moved.location == "Location:Goma"
     assert "Tehran" in state.actors["Country:Iran"].aliases
+
+
+def test_evidence_sentence_ends_at_its_last_character(nlp: Language) -> None:
+    doc = run(nlp, "Norway freed two fishermen on Monday.\n\nThey went home.")
+    (release,) = [e for e in doc._.events if e.type == "PrisonerRelease"]
+    assert (
+        doc.text[release.sent_start : release.sent_end] == "Norway freed two fishermen on Monday."
+    )

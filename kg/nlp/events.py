@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.data import load_json
 from kg.nlp.entities import default_gazetteer
-from kg.nlp.spans import MentionIndex
+from kg.nlp.spans import MentionIndex, sentence_bounds
 from kg.nlp.types import Actor, Event, Mention, TimeExpr, actor_key
 
 SUBJ_DEPS = ("nsubj", "csubj")
@@ -232,13 +232,14 @@ class EventExtractor:
             roles["agent"], roles["affected"] = [], []
         start, end = token.idx, cand.end_token.idx + len(cand.end_token.text)
         quote = _quote_span(sent) if etype == "Statement" else None
+        sent_start, sent_end = sentence_bounds(sent)
         return Event(
             type=etype,
             trigger=doc.text[start:end],
             start=start,
             end=end,
-            sent_start=sent.start_char,
-            sent_end=sent.end_char,
+            sent_start=sent_start,
+            sent_end=sent_end,
             agent=roles["agent"],
             affected=roles["affected"],
             participants=roles["participants"],

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.data import load_json, load_tsv
-from kg.nlp.spans import MentionIndex
+from kg.nlp.spans import MentionIndex, sentence_bounds
 from kg.nlp.types import Actor, ActorRelation, Event, EventRelation, Mention, actor_key
 
 SUBJECT_TYPES = ("Person", "Organization", "Country", "Group")
@@ -128,7 +128,7 @@ class RelationExtractor:
                     continue
                 sent = span.sent
                 key = (actor.key, predicate, obj)
-                found.setdefault(key, ActorRelation(*key, sent.start_char, sent.end_char))
+                found.setdefault(key, ActorRelation(*key, *sentence_bounds(sent)))
         self._derive_envoys(found, actors)
         return sorted(
             found.values(), key=lambda r: (r.sent_start, r.subject, r.predicate, r.object)

@@ -39,3 +39,9 @@ class MentionIndex:
                 seen.add(mention.actor)
                 result.append(mention)
         return result
+
+
+def sentence_bounds(sent: Span) -> tuple[int, int]:
+    """Character offsets of a sentence without the blank-line whitespace the parser leaves on it."""
+    text = sent.text
+    return sent.start_char, sent.start_char + len(text.rstrip())
