@@ -124,3 +124,70 @@ def test_place_descriptions_and_capitals(nlp: Language) -> None:
     )
     assert "Siberian city of Omsk" in doc._.actors["Location:Omsk"].aliases
     assert "the Armenian capital" in mentions_of(doc, "Location:Yerevan")
+
+
+def test_relational_title_keeps_the_possessive(nlp: Language) -> None:
+    doc = run(nlp, "The minister arrived with his daughter Irina Volkova on Monday.")
+    assert "his daughter Irina Volkova" in doc._.actors["Person:Irina Volkova"].aliases
+
+
+def test_then_title_is_part_of_the_titled_form(nlp: Language) -> None:
+    doc = run(nlp, "The plan was drafted by then-Secretary of State Paul Harmon in 2019.")
+    assert "then-Secretary of State Paul Harmon" in doc._.actors["Person:Paul Harmon"].aliases
+
+
+def test_demonym_authorities_and_possessive_government_are_the_state(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Serbian authorities detained 40 people in Serbia on Monday. "
+        "Germany's government criticized the arrests.",
+    )
+    assert "Serbian authorities" in mentions_of(doc, "Country:Serbia")
+    assert "Germany's government" in mentions_of(doc, "Country:Germany")
+    assert "Group:Serbian authorities" not in doc._.actors
+
+
+def test_bare_government_is_the_story_country(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Protests spread across Armenia on Sunday. Armenian police detained dozens in Armenia. "
+        "The government said the rallies were illegal.",
+    )
+    assert "The government" in mentions_of(doc, "Country:Armenia")
+
+
+def test_bare_party_is_the_latest_named_party(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "The Freedom Party of Austria won the vote. Critics said the party had promised too much.",
+    )
+    key = next(k for k in doc._.actors if k.startswith("Organization:Freedom Party"))
+    assert "party" in " ".join(mentions_of(doc, key))
+
+
+def test_name_with_lowercase_suffix_noun_is_an_alias(nlp: Language) -> None:
+    doc = run(nlp, "Videos posted on the Nexta channel showed the crowds.")
+    assert "Nexta channel" in doc._.actors["Organization:Nexta"].aliases
+
+
+def test_gazetteer_description_stands_for_the_country(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Kazakhstan freed 12 activists on Monday. Protests have shaken "
+        "the Central Asian nation since January.",
+    )
+    assert "the Central Asian nation" in mentions_of(doc, "Country:Kazakhstan")
+
+
+def test_description_of_a_place_keeps_its_adjective(nlp: Language) -> None:
+    doc = run(nlp, "The talks were held on the Caribbean island of Jamaica in May.")
+    assert "Caribbean island of Jamaica" in doc._.actors["Country:Jamaica"].aliases
+
+
+def test_bare_capital_is_the_capital_of_the_story_country(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Police in Belgrade detained 30 people. Serbia said the rallies were illegal, "
+        "and Serbian police said more arrests followed in the capital.",
+    )
+    assert "the capital" in mentions_of(doc, "Location:Belgrade")

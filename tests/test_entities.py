@@ -152,3 +152,63 @@ def test_country_gazetteer_covers_the_world() -> None:
     assert gaz.countries["America"] == "United States"
     assert gaz.metonyms["Downing Street"] == "United Kingdom"
     assert gaz.capitals["Beijing"] == "China"
+
+
+def test_unlabelled_full_name_is_a_person_when_its_surname_is_named(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Hanna Wiszniewska, the leading challenger in the vote, has left the country. "
+        "Wiszniewska said on Monday that the results were false.",
+    )
+    assert "Person:Hanna Wiszniewska" in keys(doc)
+    assert not any(k.startswith(("Organization:Wisz", "Location:Wisz")) for k in keys(doc))
+
+
+def test_shared_surname_goes_to_the_person_named_first() -> None:
+    names = ["Tomas Berezin", "Olga Maria Berezin", "Berezin"]
+    assert cluster_person_names(names)["Berezin"] == "Tomas Berezin"
+
+
+def test_gazetteer_cities_and_dateline_capitals_are_locations(nlp: Language) -> None:
+    doc = run(nlp, "KHARKIV, Ukraine — Police detained dozens of people in Novosibirsk and Kaunas.")
+    assert {"Location:Kharkiv", "Location:Novosibirsk", "Location:Kaunas"} <= keys(doc)
+
+
+def test_demonym_border_is_a_place(nlp: Language) -> None:
+    doc = run(nlp, "The prisoners were handed over at the Polish border crossing on Friday.")
+    assert "Location:Polish border crossing" in keys(doc)
+
+
+def test_place_suffix_is_an_alias_of_the_bare_place(nlp: Language) -> None:
+    doc = run(nlp, "Crowds gathered again in the Kadikoy district of the city on Sunday.")
+    locations = [a for a in doc._.actors.values() if a.type == "Location"]
+    assert any(a.name == "Kadikoy" and "Kadikoy district" in a.aliases for a in locations)
+
+
+def test_party_suffix_joins_the_named_party(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Members of Civic Platform met on Monday. The Civic Platform party said it would vote.",
+    )
+    assert "Organization:Civic Platform party" not in keys(doc)
+
+
+def test_compass_word_and_country_is_a_region(nlp: Language) -> None:
+    doc = run(nlp, "Missiles struck targets in eastern Romania overnight.")
+    assert "Location:eastern Romania" in keys(doc)
+
+
+def test_place_and_court_noun_is_a_body_and_keeps_the_place(nlp: Language) -> None:
+    doc = run(nlp, "A Kyiv appeals court upheld the verdict on Monday.")
+    assert "Organization:Kyiv appeals court" in keys(doc)
+    assert any(m.text == "Kyiv" for m in doc._.mentions)
+
+
+def test_class_noun_before_a_name_makes_an_organisation(nlp: Language) -> None:
+    doc = run(nlp, "Sanctions were lifted on the state miner Carbonor last week.")
+    assert "Organization:Carbonor" in keys(doc)
+
+
+def test_named_prison_is_a_place(nlp: Language) -> None:
+    doc = run(nlp, "He was taken to La Sabaneta prison outside the city.")
+    assert any(k.startswith("Location:La Sabaneta") for k in keys(doc))

@@ -80,3 +80,60 @@ def test_durations_and_numbers_are_not_dates(nlp: Language, text: str) -> None:
 def test_without_publication_date_only_absolute_dates(nlp: Language) -> None:
     found = times(nlp, "On Thursday, a year after the March 4, 2021 vote, they met.", None)
     assert found == [("March 4, 2021", "2021-03-04")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The strike ended on Tuesday, a day after workers blocked the port.",
+            [("Tuesday", "2025-09-09"), ("a day after", "2025-09-08")],
+        ),
+        (
+            "The talks ended on Monday. Two days later, the envoys met again.",
+            [("Monday", "2025-09-08"), ("Two days later", "2025-09-10")],
+        ),
+        (
+            "The blast came on Monday, three days before the army is due to begin drills.",
+            [("Monday", "2025-09-08"), ("three days before", "2025-09-11")],
+        ),
+        (
+            "She was detained in March 2019 and sentenced the following year.",
+            [("March 2019", "2019-03"), ("the following year", "2020")],
+        ),
+        (
+            "Crowds gathered on Sunday. Police detained 200 people that night.",
+            [("Sunday", "2025-09-07"), ("that night", "2025-09-07")],
+        ),
+        (
+            "Shelling went on between late Monday and early Tuesday.",
+            [("between late Monday and early Tuesday", "2025-09")],
+        ),
+        (
+            "Police raided offices in the days before Sunday's vote.",
+            [("the days before Sunday", "2025-09")],
+        ),
+    ],
+)
+def test_relative_and_range_expressions(
+    nlp: Language, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert times(nlp, text, FRIDAY) == expected
+
+
+def test_future_date_is_not_the_anchor_of_a_past_chain(nlp: Language) -> None:
+    text = (
+        "He was detained on Monday. A judge is to rule on Oct. 2 whether to free him. "
+        "A day later, his lawyers filed an appeal."
+    )
+    assert times(nlp, text, FRIDAY) == [
+        ("Monday", "2025-09-08"),
+        ("Oct. 2", "2025-10-02"),
+        ("A day later", "2025-09-09"),
+    ]
+
+
+def test_scheduled_for_a_weekday_is_the_future(nlp: Language) -> None:
+    assert times(nlp, "A runoff set for Sunday was announced.", FRIDAY) == [
+        ("Sunday", "2025-09-14")
+    ]

@@ -20,8 +20,23 @@ from kg.nlp.types import Actor, Mention
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 NP_DEPS = frozenset({"det", "amod", "compound", "nmod", "poss", "nummod", "advmod", "npadvmod"})
+#: Dependents of a description noun that start a clause ("who ran for mayor"); a clause of
+#: MAX_CLAUSE tokens or more is a story of its own, not part of the description.
+CLAUSE_DEPS = frozenset({"relcl", "acl"})
+MAX_CLAUSE = 6
 NP_PUNCT = frozenset({"-", "’", "'", "'s", "’s", "."})
 ARTICLES = frozenset({"the", "a", "an"})
+US_KEY = "Country:United States"
+#: Lowercase modifiers kept in an organisation description ("the ruling party").
+ORG_NOUN_MODS = frozenset({"amod", "compound", "nmod"})
+#: The top country must score this many times the next one to be the story's country.
+FOCUS_MARGIN = 1.5
+#: Nouns that name a state's government ("Serbian authorities", "Mugabe's government").
+STATE_NOUNS = frozenset({"authorities", "government", "regime", "administration", "country"})
+#: Those that name the story's country on their own, after "the".
+BARE_STATE_NOUNS = frozenset({"authorities", "government", "regime", "country"})
+#: Possessive pronouns that belong to a relational title ("his daughter Irina").
+POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its"})
 QUALIFIERS = frozenset({"former", "then", "ex", "late", "acting", "deputy", "interim", "outgoing"})
 NAME_SUFFIXES = frozenset(
     {"party", "channel", "coalition", "movement", "group", "bloc", "newspaper", "agency",
@@ -52,9 +67,12 @@ class AliasLinker:
         state.link_titles()
         state.link_acronyms()
         state.link_descriptions()
+        state.link_org_nouns()
         state.link_roles()
         state.link_title_nouns()
         state.link_capitals()
+        state.link_states()
+        state.link_country_descriptions()
         state.link_pronouns()
         state.link_groups()
         doc._.mentions = state.sorted_mentions()
@@ -154,7 +172,7 @@ class DocState:
                 extended = self._titled(span, mention.actor)
             if extended is None:
                 extended = self._country_possessive(span, mention.actor)
-            if extended is None and mention.actor.startswith("Location:"):
+            if extended is None and mention.actor.startswith(("Location:", "Country:")):
                 extended = self._place_description(span)
             if extended is not None and (extended.start, extended.end) != (span.start, span.end):
                 self.add(extended.start_char, extended.end_char, mention.actor, "title")
@@ -165,15 +183,17 @@ class DocState:
         """The name's noun phrase to the left (modifiers, titles, qualifiers) and a suffix noun."""
         doc = self.doc
         head, end = span.root, span.end
+        suffix = head.head
         if (
             head.dep_ == "compound"
-            and head.head.i == span.end
-            and head.head.lower_ in self.gaz.place_suffixes | NAME_SUFFIXES
+            and suffix.i >= span.end
+            and suffix.lower_ in self.gaz.place_suffixes | NAME_SUFFIXES
+            and all(t.is_lower and t.dep_ == "compound" for t in doc[span.end : suffix.i])
         ):
-            head, end = head.head, head.head.i + 1
+            head, end = suffix, suffix.i + 1
         lefts = [t for t in head.lefts if t.i < span.start and t.dep_ in NP_DEPS]
         if not lefts:
-            return None
+            return doc[span.start : end] if end > span.end else None
         start = min(t.left_edge.i for t in lefts)
         for i in range(span.start - 1, start - 1, -1):
             tok = doc[i]
@@ -181,13 +201,16 @@ class DocState:
                 tok.is_space
                 or (tok.is_punct and tok.text not in NP_PUNCT)
                 or (tok.pos_ == "VERB" and tok.dep_ != "amod")
+                or (tok.pos_ == "PRON" and tok.lower_ not in POSSESSIVE_PRONOUNS)
             ):
                 start = i + 1
                 break
         while start < span.start and (doc[start].lower_ in ARTICLES or doc[start].text in NP_PUNCT):
             start += 1
+        while start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in QUALIFIERS:
+            start -= 2
         if start >= span.start or span.start - start > 8:
-            return None
+            return doc[span.start : end] if end > span.end else None
         self._note_qualifiers(doc[start : span.start], key)
         return doc[start:end]
 
@@ -211,6 +234,8 @@ class DocState:
             elif self._qualifier(prev):
                 start -= 1
             else:
+                if prev.lower_ in POSSESSIVE_PRONOUNS:
+                    start -= 1
                 break
         self._note_qualifiers(doc[start : span.start], key)
         return doc[start : span.end]
@@ -232,7 +257,9 @@ class DocState:
         noun = doc[span.start - 2]
         if noun.lower_ not in self.gaz.place_nouns:
             return None
-        start = noun.left_edge.i
+        start = min(noun.left_edge.i, noun.i)
+        while start > 0 and noun.i - start < 3 and _describes(doc[start - 1]):
+            start -= 1  # "the Baltic exclave of", "the Caribbean island of"
         while start < noun.i and doc[start].lower_ in ARTICLES:
             start += 1
         return doc[start : span.end]
@@ -262,13 +289,27 @@ class DocState:
         if root.dep_ == "appos" and root.head.tag_ == "NN" and root.head.i < span.start:
             descriptions.append(root.head)
         for noun in descriptions:
+            if not noun.is_alpha:
+                continue
             start = noun.left_edge.i
             end = noun.i + 1 if noun.i < span.start else noun.right_edge.i + 1
+            long_clauses = [
+                c.left_edge.i
+                for c in noun.children
+                if c.dep_ in CLAUSE_DEPS and c.right_edge.i - c.left_edge.i >= MAX_CLAUSE
+            ]
+            end = min([end, *(i for i in long_clauses if i > noun.i)])
+            in_pp = False
             for i in range(noun.i + 1, end):
                 tok = doc[i]
-                if (tok.is_punct and tok.text not in NP_PUNCT) or self._foreign(tok, key):
+                in_pp = in_pp or tok.dep_ == "prep"
+                if (tok.is_punct and tok.text not in NP_PUNCT) or (
+                    not in_pp and self._foreign(tok, key)
+                ):
                     end = i
                     break
+            while end - 1 > noun.i and doc[end - 1].dep_ in {"prep", "det", "cc", "punct"}:
+                end -= 1
             if noun.i < span.start:
                 end = noun.i + 1
             if start >= end or end - start > 12:
@@ -343,6 +384,42 @@ class DocState:
                 if not self.covering(match.start(), match.end()):
                     self.add(match.start(), match.end(), key, "alias")
 
+    def link_org_nouns(self) -> None:
+        """ "the party", "his party", "the ruling party", "the appeals court": the most
+        recently named organisation whose name ends in that noun."""
+        doc = self.doc
+        heads: dict[str, list[str]] = {}
+        for actor in self.actors.values():
+            if actor.type != "Organization":
+                continue
+            for form in {actor.name, *actor.aliases}:
+                last = form.split()[-1]
+                if last.islower() or last.istitle():
+                    heads.setdefault(last.lower(), []).append(actor.key)
+        for token in doc:
+            keys = heads.get(token.lower_)
+            if not keys or not token.is_lower or token.tag_ != "NN":
+                continue
+            nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if nxt is not None and (nxt.is_title or nxt.lower_ == "of"):
+                continue
+            start = token.i
+            while start > 0 and doc[start - 1].is_lower and doc[start - 1].dep_ in ORG_NOUN_MODS:
+                start -= 1
+            det = doc[start - 1] if start > 0 else None
+            if det is None or det.lower_ not in {"the", *POSSESSIVE_PRONOUNS}:
+                continue
+            if det.lower_ in POSSESSIVE_PRONOUNS:
+                start -= 1
+            begin, end = doc[start].idx, token.idx + len(token.text)
+            if any(begin <= m.start and m.end <= end for m in self.covering(begin, end)):
+                continue
+            earlier = [
+                (m.start, m.actor) for m in self.mentions if m.actor in keys and m.end <= begin
+            ]
+            if earlier:
+                self.add(begin, end, max(earlier)[1], "alias")
+
     # -- role descriptions --------------------------------------------------------------------
 
     def link_roles(self) -> None:
@@ -413,19 +490,153 @@ class DocState:
             if len(holders) == 1:
                 self.add(det.idx, token.idx + len(token.text), holders[0], "title")
 
-    def link_capitals(self) -> None:
-        """ "the Belarusian capital" -> Minsk, when Minsk is a place of the text."""
+    # -- the state -----------------------------------------------------------------------------
+
+    def focus_country(self) -> str | None:
+        """The country the story is about: the clear winner of country names, demonyms and
+        capitals (the United States, named in passing in most wire copy, counts half)."""
+        scores: dict[str, float] = {}
+
+        def vote(key: str) -> None:
+            scores[key] = scores.get(key, 0.0) + (0.5 if key == US_KEY else 1.0)
+
+        for m in self.mentions:
+            if m.actor.startswith("Country:") and m.kind != "title":
+                vote(m.actor)
+            elif m.actor.startswith("Location:") and m.actor[9:] in self.gaz.capitals:
+                vote(f"Country:{self.gaz.capitals[m.actor[9:]]}")
+        for token in self.doc:
+            country = token.is_title and self.gaz.country_for_demonym(token.text)
+            if country and not self.covering(token.idx, token.idx + len(token.text)):
+                vote(f"Country:{country}")
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        if not ranked or (len(ranked) > 1 and ranked[0][1] < FOCUS_MARGIN * ranked[1][1]):
+            return None
+        return ranked[0][0] if ranked[0][0] in self.actors else None
+
+    def link_states(self) -> None:
+        """The state as an actor: "Serbian authorities", "the Iranian regime", "Chile's
+        government", "Mugabe's government", "the Obama administration", and a bare "the country",
+        "the government" for the country the story is about."""
         doc = self.doc
-        for token in doc[2:]:
-            if token.lower_ != "capital" or doc[token.i - 2].lower_ != "the":
+        focus = self.focus_country()
+        for token in doc:
+            if token.lower_ not in STATE_NOUNS or token.tag_ not in {"NN", "NNS", "NNP"}:
                 continue
-            country = self.gaz.country_for_demonym(doc[token.i - 1].text)
+            if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of":
+                continue
+            end = token.idx + len(token.text)
+            prev = doc[token.i - 1] if token.i else None
+            if prev is None:
+                continue
+            country, start = self._state_owner(prev, token, focus)
+            if country is None or country not in self.actors:
+                continue
+            for m in self.covering(start, end, groups=True):
+                if m.kind == "group" and m.start >= start and m.end <= end:
+                    self._drop_group(m)
+            self.add(start, end, country, "metonym")
+
+    def link_country_descriptions(self) -> None:
+        """ "the former Soviet republic", "the island", "the Gulf state": the one country of the
+        text that the gazetteer describes so."""
+        text = self.doc.text
+        focus = self.focus_country()
+        for description, names in self.gaz.descriptions.items():
+            present = [f"Country:{n}" for n in names if f"Country:{n}" in self.actors]
+            if not present:
+                continue
+            words = r"\s+".join(re.escape(w) for w in description.split())
+            pattern = re.compile(rf"\bthe\s+({words})\b(?![-\w])", re.IGNORECASE)
+            for match in pattern.finditer(text):
+                start, end = match.span(1)
+                nxt = text[end : end + 4].lstrip()
+                inside = self.covering(start, end, groups=True)
+                # a word of the description taken for a place or group ("Gulf") gives way
+                if nxt.startswith("of ") or any(
+                    not (start <= m.start and m.end <= end)
+                    or not m.actor.startswith(("Group:", "Location:"))
+                    for m in inside
+                ):
+                    continue
+                country = self._described(present, focus, match.start())
+                if country is None:
+                    continue
+                for m in inside:
+                    self._drop_group(m)
+                self.add(match.start(), end, country, "alias")
+
+    def _described(self, present: list[str], focus: str | None, before: int) -> str | None:
+        """Of the countries a description fits, the only one, the story's country, or the one
+        named last before it."""
+        if len(present) == 1:
+            return present[0]
+        if focus in present:
+            return focus
+        earlier = [
+            (m.start, m.actor) for m in self.mentions if m.actor in present and m.end <= before
+        ]
+        return max(earlier)[1] if earlier else None
+
+    def _state_owner(self, prev: Token, noun: Token, focus: str | None) -> tuple[str | None, int]:
+        """Whose state a state noun names, and where the phrase starts."""
+        doc = self.doc
+        if prev.text in POSSESSIVE_TOKENS and prev.i > 0:
+            owner = self._mention_ending_at(doc[prev.i - 1].idx + len(doc[prev.i - 1].text))
+            if owner is None:
+                return None, 0
+            start = owner.start
+            return self._country_of(owner.actor, focus), start
+        if prev.is_title and self.gaz.country_for_demonym(prev.text):
+            start = prev.idx
+            return f"Country:{self.gaz.country_for_demonym(prev.text)}", start
+        owner = self._mention_ending_at(prev.idx + len(prev.text))
+        if owner is not None and noun.lower_ == "administration":
+            country = self._country_of(owner.actor, None)
+            if country is None and owner.actor.startswith("Person:"):
+                country = US_KEY
+            return country, owner.start
+        if prev.lower_ == "the" and noun.lower_ in BARE_STATE_NOUNS:
+            return focus, prev.idx
+        return None, 0
+
+    def _country_of(self, key: str, focus: str | None) -> str | None:
+        if key.startswith("Country:"):
+            return key
+        if key.startswith("Person:"):
+            return self.nationality.get(key) or focus
+        return None
+
+    def _drop_group(self, mention: Mention) -> None:
+        """Forget a group (or place) mention that turned out to name the state."""
+        self.mentions.discard(mention)
+        if not any(m.actor == mention.actor for m in self.mentions):
+            self.actors.pop(mention.actor, None)
+
+    def link_capitals(self) -> None:
+        """ "the Belarusian capital" -> Minsk, when Minsk is a place of the text; a bare "the
+        capital" -> the capital of the story's country."""
+        doc = self.doc
+        focus = self.focus_country()
+        for token in doc[1:]:
+            if token.lower_ != "capital" or token.tag_ != "NN":
+                continue
+            if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in {"of", "'s", "’s"}:
+                continue
+            if doc[token.i - 1].lower_ == "the":
+                country = focus[len("Country:") :] if focus else None
+                start = token.i - 1
+            elif token.i >= 2 and doc[token.i - 2].lower_ == "the":
+                country = self.gaz.country_for_demonym(doc[token.i - 1].text)
+                start = token.i - 2
+            else:
+                continue
             if country is None:
                 continue
             for city, owner in self.gaz.capitals.items():
                 key = f"Location:{city}"
                 if owner == country and key in self.actors:
-                    self.add(doc[token.i - 2].idx, token.idx + len(token.text), key, "title")
+                    self.add(doc[start].idx, token.idx + len(token.text), key, "title")
                     break
 
     # -- pronouns -----------------------------------------------------------------------------
@@ -516,6 +727,11 @@ class DocState:
         if gender == "f":
             return actor_gender == "f"
         return actor_gender != "f"
+
+
+def _describes(token: Token) -> bool:
+    """A word that may qualify a place noun: an adjective or a proper adjective ("Baltic")."""
+    return token.pos_ in {"ADJ", "PROPN"} and token.is_alpha and token.lower_ not in ARTICLES
 
 
 def _initials(name: str) -> str:

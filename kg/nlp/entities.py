@@ -36,6 +36,24 @@ MOTION_VERBS = frozenset(
 )  # fmt: skip
 #: Nouns after a possessive capital that make the capital a place ("Moscow's airport").
 COLLECTIVE_NOUNS = frozenset({"police", "people", "staff", "crew", "opposition", "team", "clergy"})
+#: NER labels the small model sometimes gives a town ("in Esteli" as PRODUCT).
+OTHER_LABELS = frozenset({"PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
+#: Nouns after "the X border" that belong to the place ("the Polish border crossing").
+BORDER_HEADS = frozenset({"crossing", "checkpoint", "area", "region", "post", "town", "zone"})
+#: Compass words that make a country name a region of it ("in western Ukraine").
+DIRECTIONS = frozenset(
+    {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern",
+     "southeastern", "southwestern", "north", "south", "east", "west"}
+)  # fmt: skip
+#: Lowercase heads that turn a place into a body ("a Lagos high court", "the Kyiv city council").
+COURT_NOUNS = frozenset({"court", "council", "legislature", "tribunal", "assembly"})
+#: Common nouns that class the name after them as an organisation ("the state miner X").
+ORG_CLASS_NOUNS = frozenset(
+    {"company", "firm", "miner", "producer", "airline", "carrier", "bank", "lender",
+     "broadcaster", "newspaper", "daily", "outlet", "operator", "maker", "manufacturer",
+     "conglomerate", "insurer", "retailer", "exporter", "refiner", "giant", "group", "party",
+     "movement", "coalition", "agency", "app", "channel", "network", "charity", "watchdog"}
+)  # fmt: skip
 GROUP_MODIFIERS = frozenset({"det", "nummod", "amod", "compound", "quantmod", "poss", "nmod"})
 PLACE_NOUNS = frozenset(
     {"airport", "street", "square", "district", "suburb", "suburbs", "center", "centre",
@@ -74,6 +92,8 @@ class Gazetteer:
     """Seat of government ("Kremlin") -> canonical country name."""
     demonyms: dict[str, str] = field(default_factory=dict)
     """Demonym, singular and plural, lowercase -> canonical country name."""
+    descriptions: dict[str, list[str]] = field(default_factory=dict)
+    """Lowercase description ("former soviet republic") -> the countries it may stand for."""
     codes: dict[str, str] = field(default_factory=dict)
     """Canonical country name -> ISO code."""
     orgs: dict[str, str] = field(default_factory=dict)
@@ -81,6 +101,8 @@ class Gazetteer:
     org_descriptions: dict[str, str] = field(default_factory=dict)
     """Lowercase descriptions ("the bloc") -> canonical name, used when the org is named too."""
     org_kinds: dict[str, str] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)
+    """Name or alias of a city, region or site -> canonical name."""
     titles: frozenset[str] = frozenset()
     """Person titles, lowercase."""
     leader_nouns: frozenset[str] = frozenset()
@@ -113,9 +135,13 @@ class Gazetteer:
         orgs: list[dict[str, str]],
         persons: dict[str, Any],
         names: dict[str, Any] | None = None,
+        places: list[dict[str, str]] | None = None,
     ) -> Gazetteer:
         """Index the parsed gazetteer files."""
         gaz = cls()
+        for row in places or []:
+            for surface in [row["name"], *_split(row.get("aliases"))]:
+                gaz.places.setdefault(surface, row["name"])
         names = names or {}
         gaz.org_words = frozenset(names.get("organization_words", []))
         gaz.place_words = frozenset(names.get("place_words", []))
@@ -136,6 +162,8 @@ class Gazetteer:
                 gaz.capitals.setdefault(capital, name)
             for metonym in _split(row.get("metonyms")):
                 gaz.metonyms.setdefault(_strip_article(metonym), name)
+            for description in _split(row.get("descriptions")):
+                gaz.descriptions.setdefault(description.lower(), []).append(name)
             for demonym in _split(row.get("demonyms")):
                 for form in (demonym, _plural(demonym)):
                     gaz.demonyms.setdefault(form.lower(), name)
@@ -189,6 +217,15 @@ class Gazetteer:
         upper = {k.upper(): v for k, v in self.capitals.items()}
         return self.demonyms.get(bare.lower()) or upper.get(bare)
 
+    def place_of(self, text: str) -> str | None:
+        """Canonical name of a gazetteer city, region or site, also in dateline capitals."""
+        bare = _strip_article(clean_name(text))
+        if bare in self.places:
+            return self.places[bare]
+        if bare.isupper():
+            return {k.upper(): v for k, v in self.places.items()}.get(bare)
+        return None
+
     def country_for_demonym(self, word: str) -> str | None:
         """Canonical country of a demonym ("Russian", "Belarusians"), else None."""
         return self.demonyms.get(word.lower())
@@ -220,6 +257,7 @@ def default_gazetteer() -> Gazetteer:
         gazetteer_loader("organizations.tsv"),
         gazetteer_loader("persons.json"),
         gazetteer_loader("name_words.json"),
+        gazetteer_loader("places.tsv"),
     )
 
 
@@ -232,6 +270,10 @@ class Candidate:
     label: str
     source: str
     """"ner" or "gaz"."""
+    inner: str = ""
+    """For a body named after a place ("a Kyiv appeals court"), the label of the place..."""
+    inner_end: int = 0
+    """...and where the place ends."""
 
 
 @dataclass
@@ -257,11 +299,14 @@ class EntityRecognizer:
         organizations: list[dict[str, str]],
         persons: dict[str, Any],
         names: dict[str, Any] | None = None,
+        places: list[dict[str, str]] | None = None,
     ) -> None:
         register_extensions()
         self.name = name
-        self.gaz = Gazetteer.build(countries, organizations, persons, names)
+        self.gaz = Gazetteer.build(countries, organizations, persons, names, places)
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._add_patterns(nlp, "GAZ_PLACE", self.gaz.places)
+        self._add_patterns(nlp, "GAZ_PLACE", {k.upper(): v for k, v in self.gaz.places.items()})
         self._add_patterns(nlp, "GAZ_COUNTRY", self.gaz.countries)
         self._add_patterns(nlp, "GAZ_METONYM", self.gaz.metonyms)
         self._add_patterns(nlp, "GAZ_CAPITAL", self.gaz.capitals)
@@ -291,6 +336,11 @@ class EntityRecognizer:
         for ent in self._merged_ents(doc):
             if ent.label_ in NAME_LABELS:
                 found.extend(self._clean_ner(doc, ent))
+        for ent in doc.ents:
+            if ent.label_ in OTHER_LABELS and len(ent) == 1 and self._place_context(ent):
+                found.append(Candidate(ent.start, ent.end, "LOC", "ner"))
+        found.extend(self._border_areas(doc))
+        found.extend(self._regions_and_courts(doc))
         for match_id, start, end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
             found.append(Candidate(start, end, label, "gaz"))
@@ -301,6 +351,8 @@ class EntityRecognizer:
             if taken.isdisjoint(range(cand.start, cand.end)):
                 kept.append(cand)
                 taken.update(range(cand.start, cand.end))
+        # the place inside "a Kyiv appeals court" stays a mention of its own
+        kept.extend(Candidate(c.start, c.inner_end, c.inner, "gaz") for c in kept if c.inner)
         return sorted(kept, key=lambda c: c.start)
 
     def _merged_ents(self, doc: Doc) -> list[Span]:
@@ -325,6 +377,12 @@ class EntityRecognizer:
                     )
                 ):
                     end += 1
+                if (
+                    end < len(doc)
+                    and doc[end].is_lower
+                    and doc[end].text in self.gaz.place_suffixes
+                ):
+                    end, label = end + 1, "LOC"  # "La Sabana prison", "Kennedy airport"
             elif label in {"GPE", "LOC", "FAC", "NORP", "ORG"} and not self._known(ent.text):
                 extended = end
                 while extended < len(doc) and doc[extended].text in self.gaz.place_suffixes:
@@ -332,6 +390,7 @@ class EntityRecognizer:
                 if extended > end:
                     end, label = extended, "LOC"
             spans.append(Span(doc, start, end, label=label))
+        spans.extend(self._unlabelled_names(doc))
         spans.sort(key=lambda s: (-(s.end - s.start), s.start))
         taken: set[int] = set()
         kept: list[Span] = []
@@ -340,6 +399,70 @@ class EntityRecognizer:
                 kept.append(span)
                 taken.update(range(span.start, span.end))
         return sorted(kept, key=lambda s: s.start)
+
+    def _border_areas(self, doc: Doc) -> list[Candidate]:
+        """ "the Polish border crossing", "the Finnish border": a demonym before "border"
+        names a place."""
+        found: list[Candidate] = []
+        for token in doc:
+            if token.lower_ != "border" or token.i == 0:
+                continue
+            demonym = doc[token.i - 1]
+            if not (demonym.is_title and self.gaz.country_for_demonym(demonym.text)):
+                continue
+            end = token.i + 1
+            if end < len(doc) and doc[end].lower_ in BORDER_HEADS:
+                end += 1
+            found.append(Candidate(token.i - 1, end, "LOC", "ner"))
+        return found
+
+    def _regions_and_courts(self, doc: Doc) -> list[Candidate]:
+        """ "western Ukraine" is a place (a part of the country), and "a Kyiv appeals court" an
+        organisation: a country or city name widened by the words around it."""
+        found: list[Candidate] = []
+        for match_id, start, end in self.matcher(doc):
+            label = doc.vocab.strings[match_id]
+            if label not in {"GAZ_COUNTRY", "GAZ_CAPITAL", "GAZ_PLACE"}:
+                continue
+            if start > 0 and doc[start - 1].lower_ in DIRECTIONS and label == "GAZ_COUNTRY":
+                found.append(Candidate(start - 1, end, "REGION", "gaz"))
+            tail = end
+            while tail < len(doc) and tail - end < 2 and doc[tail].is_lower and doc[tail].is_alpha:
+                if doc[tail].lower_ in COURT_NOUNS:
+                    found.append(Candidate(start, tail + 1, "COURT", "gaz", label, end))
+                    break
+                tail += 1
+        return found
+
+    def _unlabelled_names(self, doc: Doc) -> list[Span]:
+        """Person names the model left unlabelled: a run of two or three capitalised proper nouns
+        whose last word is labelled alone elsewhere in the doc ("Wiszniewska said") or that
+        starts with a known given name."""
+        alone = {ent.text for ent in doc.ents if len(ent) == 1 and ent.label_ in NAME_LABELS}
+        spans: list[Span] = []
+        i = 0
+        while i < len(doc):
+            end = i
+            while end < len(doc) and end - i < 3 and self._bare_name_word(doc[end]):
+                end += 1
+            if end - i >= 2 and (doc[end - 1].text in alone or doc[i].text in self.gaz.given_names):
+                spans.append(Span(doc, i, end, label="PERSON"))
+            i = max(end, i + 1)
+        return spans
+
+    def _bare_name_word(self, token: Token) -> bool:
+        """A capitalised proper noun outside any NER span that is no title, place or org word."""
+        text = token.text
+        return (
+            token.ent_type_ == ""
+            and token.pos_ == "PROPN"
+            and token.is_title
+            and not (
+                self.gaz.is_title(text) or self._known(text) or text in self.gaz.not_names
+                or text in self.gaz.org_words or text in self.gaz.place_words
+                or self.gaz.country_for_demonym(text)
+            )
+        )  # fmt: skip
 
     def _ends_title(self, doc: Doc, end: int) -> bool:
         """Whether the tokens right before `end` form a title ("Secretary of State")."""
@@ -406,6 +529,15 @@ class EntityRecognizer:
             return Resolved(span, "Country", self.gaz.countries[text])
         if cand.label == "GAZ_ORG" or text in self.gaz.orgs:
             return Resolved(span, "Organization", self.gaz.orgs[text])
+        if cand.label == "REGION":
+            return Resolved(span, "Location", text)
+        if cand.label == "COURT":
+            return Resolved(span, "Organization", text)
+        if cand.start > 0 and doc[cand.start - 1].lower_ in ORG_CLASS_NOUNS and span[0].is_title:
+            return Resolved(span, "Organization", text)  # "the state miner Minera"
+        place = self.gaz.place_of(text)
+        if place:
+            return Resolved(span, "Location", place)
         capital = self.gaz.capitals.get(text) or (
             {k.upper(): v for k, v in self.gaz.capitals.items()}.get(text)
             if text.isupper()
@@ -521,8 +653,11 @@ class EntityRecognizer:
         self, resolved: list[Resolved], actors: dict[str, Actor], mentions: list[Mention]
     ) -> None:
         person_names = cluster_person_names([r.name for r in resolved if r.type == "Person"])
+        orgs = {r.name for r in resolved if r.type == "Organization"}
         for r in resolved:
             name = person_names.get(r.name, r.name) if r.type == "Person" else r.name
+            if r.type in {"Organization", "Location"}:
+                name = self._without_suffix(name, orgs if r.type == "Organization" else None)
             key = actor_key(r.type, name)
             actor = actors.setdefault(key, Actor(r.type, name))
             surface = r.span.text
@@ -541,6 +676,21 @@ class EntityRecognizer:
             key = actor_key("Group", name)
             actors.setdefault(key, Actor("Group", name))
             mentions.append(Mention(span.start_char, span.end_char, span.text, key, "group"))
+
+    def _without_suffix(self, name: str, orgs: set[str] | None) -> str:
+        """The bare name before lowercase head nouns: "Kadikoy district" -> "Kadikoy", and
+        "Civic Platform party" -> "Civic Platform" when the doc also names the bare organisation."""
+        words = name.split()
+        cut = len(words)
+        while cut > 1 and words[cut - 1].islower():
+            cut -= 1
+        bare = " ".join(words[:cut])
+        if cut == len(words) or self.gaz.country_for_demonym(bare):
+            return name
+        if orgs is None:
+            suffixes = words[cut:]
+            return bare if all(w in self.gaz.place_suffixes for w in suffixes) else name
+        return bare if bare in orgs else name
 
 
 def acts_as_agent(span: Span) -> bool:
@@ -567,19 +717,23 @@ def cluster_person_names(names: Iterable[str]) -> dict[str, str]:
     """Map each person name to the longest full form in the doc it is part of.
 
     "Lukashenko" joins "Alexander Lukashenko" (surname), "Siarhei" joins "Siarhei Tsikhanouski"
-    when exactly one full name starts with it.
+    when exactly one full name starts with it. A surname shared by several full names goes to the
+    one named first, usually the story's protagonist (`names` is in text order).
     """
-    unique = sorted({clean_name(n) for n in names}, key=lambda n: (-len(n.split()), n))
+    order: dict[str, int] = {}
+    for name in names:
+        order.setdefault(clean_name(name), len(order))
+    unique = sorted(order, key=lambda n: (-len(n.split()), order[n]))
     canon: dict[str, str] = {}
     fulls: list[str] = []
     for name in unique:
         tokens = name.split()
-        target = None
-        for full in fulls:
-            ftoks = full.split()
-            if len(tokens) < len(ftoks) and ftoks[-len(tokens) :] == tokens:
-                target = full
-                break
+        owners = [
+            full
+            for full in fulls
+            if len(tokens) < len(full.split()) and full.split()[-len(tokens) :] == tokens
+        ]
+        target = min(owners, key=lambda full: order[full]) if owners else None
         if target is None and len(tokens) == 1:
             firsts = [f for f in fulls if f.split()[0] == tokens[0]]
             if len(firsts) == 1:
@@ -682,6 +836,7 @@ def group_name(span: Span, gaz: Gazetteer) -> str:
         "organizations": {"@misc": "newskg.gazetteer.v1", "filename": "organizations.tsv"},
         "persons": {"@misc": "newskg.gazetteer.v1", "filename": "persons.json"},
         "names": {"@misc": "newskg.gazetteer.v1", "filename": "name_words.json"},
+        "places": {"@misc": "newskg.gazetteer.v1", "filename": "places.tsv"},
     },
     requires=["doc.ents", "token.dep"],
     assigns=["doc._.actors", "doc._.mentions"],
@@ -693,8 +848,15 @@ def make_entities(
     organizations: list[dict[str, str]],
     persons: dict[str, Any],
     names: dict[str, Any],
+    places: list[dict[str, str]],
 ) -> EntityRecognizer:
     """Build the entities step from the gazetteers its config names."""
     return EntityRecognizer(
-        nlp, name, countries=countries, organizations=organizations, persons=persons, names=names
+        nlp,
+        name,
+        countries=countries,
+        organizations=organizations,
+        persons=persons,
+        names=names,
+        places=places,
     )

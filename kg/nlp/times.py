@@ -29,6 +29,8 @@ PREPOSITIONS = frozenset(
 ABBREVIATIONS = frozenset(
     {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 )
+#: Words that schedule what follows "for"/"on" ("a vote set for Sunday"), whatever the parse.
+SCHEDULED = frozenset({"set", "scheduled", "slated", "planned", "due", "expected"})
 FUTURE_VERBS = frozenset({"plan", "schedule", "expect", "due", "set", "intend", "hope", "aim"})
 
 
@@ -108,7 +110,7 @@ class TimeGrammar:
             (
                 re.compile(
                     rf"\b(?P<num>{num_alt}|a|an)\s+(?P<unit>day|week|month|year)s?\s+"
-                    rf"(?P<dir>ago|later|earlier|before)\b",
+                    rf"(?P<dir>ago|later|earlier|before|after)\b",
                     re.IGNORECASE,
                 ),
                 self._offset,
@@ -116,6 +118,33 @@ class TimeGrammar:
             (
                 re.compile(r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.IGNORECASE),
                 self._deictic,
+            ),
+            (
+                re.compile(
+                    r"\bthe\s+(?:following|next)\s+(?P<unit>day|month|year)\b", re.IGNORECASE
+                ),
+                self._following,
+            ),
+            (
+                re.compile(
+                    r"\b(?:that|the\s+same)\s+(?:day|night|morning|afternoon|evening)\b",
+                    re.IGNORECASE,
+                ),
+                self._same_day,
+            ),
+            (
+                re.compile(
+                    rf"\bthe\s+(?:days|weeks)\s+(?:before|after|leading\s+up\s+to|following)\s+"
+                    rf"(?:(?P<rel>last|next|this)\s+)?(?P<weekday>{day_alt})\b"
+                ),
+                self._days_around,
+            ),
+            (
+                re.compile(
+                    rf"\bbetween\s+(?:(?:late|early)\s+)?(?P<first>{day_alt})\s+and\s+"
+                    rf"(?:(?:late|early)\s+)?(?P<second>{day_alt})\b"
+                ),
+                self._weekday_range,
             ),
             (
                 re.compile(
@@ -158,7 +187,9 @@ class TimeGrammar:
             value = rule(match, ctx.at(start, end))
             if value is None:
                 continue
-            ctx.previous, ctx.previous_precision = value_to_date(value)
+            anchor, precision = value_to_date(value)
+            if not (ctx.published and anchor > ctx.published and _is_future_at(ctx, start, end)):
+                ctx.previous, ctx.previous_precision = anchor, precision
             yield Found(start, end, value)
 
     # -- rules --------------------------------------------------------------------------------
@@ -235,6 +266,9 @@ class TimeGrammar:
             anchor, precision = ctx.published, None
         else:
             anchor, precision = ctx.previous, ctx.previous_precision
+            # "a day after X" dates X (the day before the anchor); "a day before," the anchor's eve
+            if direction in {"before", "after"} and _word_follows(m):
+                direction = "earlier" if direction == "after" else "later"
             if direction in {"earlier", "before"}:
                 count = -count
         if anchor is None:
@@ -251,6 +285,46 @@ class TimeGrammar:
             return None
         days = count * (7 if unit == "week" else 1)
         return (anchor + timedelta(days=days)).isoformat()
+
+    def _following(self, m: re.Match[str], ctx: Context) -> str | None:
+        """ "the following year" after "in May 2020" is 2021: one unit after the last date."""
+        anchor, precision = ctx.previous, ctx.previous_precision
+        if anchor is None:
+            return None
+        unit = m.group("unit").lower()
+        if unit == "year":
+            return f"{anchor.year + 1:04d}"
+        if unit == "month":
+            return (
+                None
+                if precision == "year"
+                else iso_month(*shift_months(anchor.year, anchor.month, 1))
+            )
+        return (anchor + timedelta(days=1)).isoformat() if precision == "day" else None
+
+    def _same_day(self, m: re.Match[str], ctx: Context) -> str | None:
+        """ "that night", "the same day": the day named last."""
+        if ctx.previous is None or ctx.previous_precision != "day":
+            return None
+        return ctx.previous.isoformat()
+
+    def _days_around(self, m: re.Match[str], ctx: Context) -> str | None:
+        """ "in the days before Friday's vote": several days, dated by the month of that day."""
+        day = self._weekday(m, ctx)
+        return day[:7] if day else None
+
+    def _weekday_range(self, m: re.Match[str], ctx: Context) -> str | None:
+        """ "between late Tuesday and early Wednesday": a span of days, dated by its month."""
+        pub = ctx.published
+        if pub is None:
+            return None
+        days = []
+        for group in ("first", "second"):
+            back = (pub.weekday() - self.weekdays[m.group(group).lower()]) % 7
+            days.append(pub - timedelta(days=back))
+        if days[0].month != days[1].month or days[0] > days[1]:
+            return None
+        return iso_month(days[0].year, days[0].month)
 
     def _deictic(self, m: re.Match[str], ctx: Context) -> str | None:
         pub = ctx.published
@@ -281,6 +355,12 @@ class TimeGrammar:
         if not ctx.year_ok:
             return None
         return m.group("year")
+
+
+def _word_follows(m: re.Match[str]) -> bool:
+    """Whether a clause or noun phrase follows the match ("a day after police raided ...")."""
+    rest = m.string[m.end() : m.end() + 40].lstrip()
+    return bool(rest) and rest[0].isalpha()
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -322,8 +402,21 @@ class Context:
         )
 
 
+def _is_future_at(ctx: Context, start: int, end: int) -> bool:
+    """Whether the expression at [start, end) sits in a clause about the future."""
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and is_future(span)
+
+
 def is_future(span: Any) -> bool:
     """Whether the clause holding a time expression speaks of the future ("will meet on Monday")."""
+    doc = span.doc
+    if (
+        span.start >= 2
+        and doc[span.start - 1].lower_ in {"for", "on"}
+        and doc[span.start - 2].lower_ in SCHEDULED
+    ):
+        return True
     token = span.root
     for _ in range(4):
         if token.pos_ in {"VERB", "AUX"}:
@@ -337,6 +430,14 @@ def is_future(span: Any) -> bool:
             if child.lower_ in FUTURE_AUX:
                 return True
         if verb.lemma_ in FUTURE_VERBS and verb.i < span.start:
+            return True
+        # "the court is to rule on March 3", "talks are due to start Monday"
+        head = verb.head
+        if (
+            verb.dep_ == "xcomp"
+            and any(c.lower_ == "to" for c in verb.children)
+            and (head.lemma_ == "be" or head.lower_ == "due" or head.lemma_ in FUTURE_VERBS)
+        ):
             return True
     return False
 
