@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp import build_pipeline
-from kg.nlp.events import _DocState
+from kg.nlp.events import _DocState, _evidence_bounds
 from kg.nlp.types import EVENT_TYPES, Actor, Event
 
 PUBLISHED = "2024-03-15"  # a Friday
@@ -148,7 +148,8 @@ def test_mediator_by_agent_and_with_the_help_of(nlp: Language) -> None:
         nlp, "Serbia and Kosovo signed an agreement brokered by the European Union.", "Agreement"
     )
     assert names(brokered.mediator) == {"European Union"}
-    assert "European Union" not in names(brokered.participants)
+    # the gold files count a broker among the parties of the deal too
+    assert {"Serbia", "Kosovo", "European Union"} <= names(brokered.participants)
     helped = one(
         nlp, "Uzbekistan and Tajikistan reached a deal with the help of Kazakhstan.", "Agreement"
     )
@@ -324,3 +325,376 @@ def test_evidence_sentence_ends_at_its_last_character(nlp: Language) -> None:
     assert (
         doc.text[release.sent_start : release.sent_end] == "Norway freed two fishermen on Monday."
     )
+
+
+def test_headline_events_are_left_to_the_body(nlp: Language) -> None:
+    text = "Moldova frees 30 prisoners\n\nMoldova released 30 political prisoners on Tuesday."
+    (release,) = events_of(nlp, text, "PrisonerRelease")
+    assert release.trigger == "released"
+
+
+def test_given_mention_yields_to_the_reported_event(nlp: Language) -> None:
+    text = (
+        "Police detained the mayor of Ruse on Monday. "
+        "Thousands marched over his detention. "
+        "One activist detained by police was a student."
+    )
+    (arrest,) = events_of(nlp, text, "Arrest")
+    assert arrest.trigger == "detained" and arrest.date == "2024-03-11"
+
+
+def test_given_mention_alone_is_kept(nlp: Language) -> None:
+    assert events_of(nlp, "Thousands marched over his detention.", "Arrest")
+
+
+def test_different_coordinated_verbs_are_two_events(nlp: Language) -> None:
+    text = "The minister denounced the rallies and accused the opposition of inciting riots."
+    assert len(events_of(nlp, text, "Accusation")) == 2
+
+
+def test_coordinated_verbs_with_own_objects_are_two_events(nlp: Language) -> None:
+    text = "Canada issued a waiver for the airline and lifted a ban on the state bank."
+    assert len(events_of(nlp, text, "SanctionsRelief")) == 2
+
+
+def test_one_statement_per_speaker_and_sentence(nlp: Language) -> None:
+    text = '"We are not finished," Maria Kolesnikova said, adding that 40 activists remain jailed.'
+    assert len(events_of(nlp, text, "Statement")) == 1
+
+
+def test_conjoined_verbs_share_the_date(nlp: Language) -> None:
+    text = "The blogger was arrested in 2011, convicted of fraud and sentenced to four years."
+    events = events_of(nlp, text)
+    assert {e.type: e.date for e in events} == {"Arrest": "2011", "Conviction": "2011"}
+
+
+def test_noun_trigger_takes_its_clause_date(nlp: Language) -> None:
+    text = "Moscow launched its invasion of Ukraine in February 2022."
+    assert one(nlp, text, "MilitaryAction").date == "2022-02"
+
+
+def test_quantity_object_reaches_its_noun(nlp: Language) -> None:
+    text = "Washington lifted a broad range of sanctions on Myanmar on Tuesday."
+    assert one(nlp, text, "SanctionsRelief").date == "2024-03-12"
+    assert not events_of(nlp, text, "SanctionsImposition")
+
+
+def test_participle_head_counts_as_context(nlp: Language) -> None:
+    assert not events_of(nlp, "Rights groups studied a video released by the army.")
+    text = "Diplomats said new sanctions targeting Iran's oil exports were likely."
+    assert not events_of(nlp, text, "MilitaryAction")
+
+
+@pytest.mark.parametrize(
+    ("text", "etype"),
+    [
+        (
+            "The State Department would take Syria off the list of state sponsors.",
+            "SanctionsRelief",
+        ),
+        ("The Treasury issued a general license for Syrian banks.", "SanctionsRelief"),
+        ("Canada did not unfreeze the assets of the central bank.", "SanctionsRelief"),
+        ("Senators vowed to reinstate the designation next year.", "SanctionsImposition"),
+        ("Boris Johnson put Iran back on the list in 2019.", "SanctionsImposition"),
+        ("The opposition said the vote had been rigged.", "Accusation"),
+        ("Kaja Kallas said the referendum was neither free nor fair.", "Accusation"),
+        ("Monitors said the confession had been recorded under duress.", "Accusation"),
+        ("Viktor Orban brushed off the criticism as hysteria.", "Accusation"),
+        ("Western capitals reacted to the verdict with outrage.", "Accusation"),
+    ],
+)
+def test_sanctions_and_accusation_phrasings(nlp: Language, text: str, etype: str) -> None:
+    assert etype in {e.type for e in events_of(nlp, text)}
+
+
+def test_report_of_charges_in_a_relative_clause_is_no_accusation(nlp: Language) -> None:
+    text = "Two men, who had been charged with fraud, flew home, the ministry said."
+    assert not events_of(nlp, text, "Accusation")
+
+
+def test_location_from_elsewhere_in_the_clause(nlp: Language) -> None:
+    text = "Police detained the activist in a raid on her home in Kutaisi."
+    assert one(nlp, text, "Arrest").location == "Location:Kutaisi"
+
+
+def test_location_through_of_phrase(nlp: Language) -> None:
+    text = "Students rallied in the port city of Constanta on Sunday."
+    assert one(nlp, text, "Protest").location == "Location:Constanta"
+
+
+def test_protest_without_a_place_happens_in_the_article_country(nlp: Language) -> None:
+    text = "Serbia passed a new mining law in Belgrade. Thousands of students protested on Sunday."
+    assert one(nlp, text, "Protest").location == "Country:Serbia"
+
+
+def test_attack_without_a_place_happens_on_the_target(nlp: Language) -> None:
+    text = "Armenia criticized Turkey. Azerbaijan shelled Armenia overnight."
+    assert one(nlp, text, "MilitaryAction").location == "Country:Armenia"
+
+
+def test_release_asked_for_is_part_of_the_request(nlp: Language) -> None:
+    text = "The European Union urged Azerbaijan to release the jailed reporters."
+    assert {e.type for e in events_of(nlp, text)} == {"Request"}
+    assert events_of(nlp, "Moscow wants the two pilots back.", "Request")
+
+
+def test_order_to_jail_is_an_arrest_not_a_request(nlp: Language) -> None:
+    text = "On Monday a judge ordered the blogger held in custody for 60 days."
+    assert {e.type for e in events_of(nlp, text)} == {"Arrest"}
+
+
+def test_freedom_needs_a_release_context(nlp: Language) -> None:
+    assert not events_of(nlp, "The law curbs press freedom in Hungary.", "PrisonerRelease")
+    assert events_of(nlp, "The deal won freedom for six activists.", "PrisonerRelease")
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Azerbaijan freed Bahruz Samadov along with 11 other prisoners.", 12),
+        ("Iran freed Nahid Taghavi, Olivier Grondeau and Cecile Kohler.", 3),
+        ("Iran freed Nahid Taghavi and Olivier Grondeau.", None),
+        ("Thousands took to the streets in 2019.", None),
+        ("Police crushed two nights of protests.", None),
+        ("Cuba released the 75 on Friday and deported them to Spain.", 75),
+    ],
+)
+def test_count_rules(nlp: Language, text: str, count: int | None) -> None:
+    events = [e for e in events_of(nlp, text) if e.type != "Statement"]
+    assert events and events[-1].count == count
+
+
+def test_different_subjects_make_different_events(nlp: Language) -> None:
+    text = "Troops shelled the town overnight and two civilians were killed in the market."
+    assert len(events_of(nlp, text, "MilitaryAction")) == 2
+
+
+def test_speech_accusation_absorbs_the_reported_one(nlp: Language) -> None:
+    text = "Maia Sandu said the referendum had been rigged."
+    assert len(events_of(nlp, text, "Accusation")) == 1
+
+
+def test_ordered_held_is_an_arrest(nlp: Language) -> None:
+    text = "A Tbilisi court ordered the activist held for two months."
+    assert {e.type for e in events_of(nlp, text)} == {"Arrest"}
+    assert not events_of(nlp, "The rally was held for two days.", "Arrest")
+
+
+def test_target_without_actor_falls_back_to_its_owner(nlp: Language) -> None:
+    text = "Canada imposed sanctions on Venezuela's gold sector."
+    assert "Country:Venezuela" in one(nlp, text, "SanctionsImposition").affected
+
+
+def test_among_them_names_the_released(nlp: Language) -> None:
+    text = "Cuba freed 20 dissidents, among them Jose Daniel Ferrer and Felix Navarro."
+    event = one(nlp, text, "PrisonerRelease")
+    assert {"Jose Daniel Ferrer", "Felix Navarro"} <= names(event.affected)
+    assert not event.participants
+
+
+def test_when_clause_takes_the_time_it_modifies(nlp: Language) -> None:
+    text = "He had been jailed since March 2019, when police arrested him in Baku."
+    arrest = next(e for e in events_of(nlp, text, "Arrest") if e.trigger == "arrested")
+    assert arrest.date == "2019-03"
+
+
+def test_later_conjunct_time_dates_the_first(nlp: Language) -> None:
+    text = "He was freed on medical grounds and allowed to leave the country in 2022."
+    assert one(nlp, text, "PrisonerRelease").date == "2022"
+
+
+def test_hours_after_shares_the_day_and_a_day_after_is_the_day_before(nlp: Language) -> None:
+    text = "Latvia expelled two diplomats on Thursday, hours after Estonia expelled one."
+    assert {e.date for e in events_of(nlp, text, "Deportation")} == {"2024-03-14"}
+    text = "Latvia expelled two diplomats on Thursday, a day after Lithuania arrested a spy."
+    assert one(nlp, text, "Arrest").date == "2024-03-13"
+
+
+def test_events_inside_a_quotation_are_the_speaker_s_words(nlp: Language) -> None:
+    text = '"They want to deport us all," Maria Kolesnikova said.'
+    assert not events_of(nlp, text, "Deportation")
+    text = "Rutte wrote: “Why is Russia attacking our allies?"
+    assert not events_of(nlp, text, "MilitaryAction")
+
+
+def test_in_light_of_presupposes_the_event(nlp: Language) -> None:
+    text = (
+        "Belarus freed 16 prisoners on Monday. "
+        "Canada eased some sanctions in light of the prisoner releases."
+    )
+    assert len(events_of(nlp, text, "PrisonerRelease")) == 1
+
+
+def test_subheading_events_are_left_to_the_paragraphs(nlp: Language) -> None:
+    text = (
+        "Moldova released 30 political prisoners on Tuesday.\n\n"
+        "Sanctions on the airline eased\n\n"
+        "Canada lifted sanctions on the state airline on Wednesday."
+    )
+    (relief,) = events_of(nlp, text, "SanctionsRelief")
+    assert relief.trigger == "lifted"
+
+
+def test_a_candidacy_is_not_the_election_again(nlp: Language) -> None:
+    text = (
+        "The presidential election was held in 2020. "
+        "The blogger was arrested after announcing plans to run for president."
+    )
+    assert len(events_of(nlp, text, "Election")) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Minsk released prisoners in the hope of easing the sanctions.",
+        "He announced plans to run for president.",
+    ],
+)
+def test_hypothetical_under_hope_and_plan_nouns(nlp: Language, text: str) -> None:
+    events = [e for e in events_of(nlp, text) if e.type in ("SanctionsRelief", "Election")]
+    assert events and all(e.modality == "hypothetical" for e in events)
+
+
+def test_sanction_charges_are_no_accusation(nlp: Language) -> None:
+    assert not events_of(nlp, "He was jailed on spying charges.", "Accusation")
+    assert events_of(nlp, "She rejected the charges as baseless.", "Accusation")
+
+
+def test_evidence_keeps_its_closing_quote(nlp: Language) -> None:
+    text = 'Joe Biden imposed sanctions on Iran and vowed to "continue to impose costs."\nIt ended.'
+    doc = run(nlp, text)
+    threat = next(e for e in doc._.events if e.type == "Threat")
+    assert doc.text[threat.sent_start : threat.sent_end].endswith('costs."')
+
+
+def test_evidence_mends_a_split_after_a_possessive() -> None:
+    doc = spacy.blank("en")("Donald Trump and Belarus’ Alexander Lukashenko spoke by phone.")
+    for token in doc:
+        token.is_sent_start = token.i in (0, 5)
+    start, end = _evidence_bounds(doc[5:].sent)
+    assert doc.text[start:end] == doc.text
+
+
+def test_judged_mention_yields_to_the_reported_event(nlp: Language) -> None:
+    text = (
+        "Azerbaijan released 12 detainees on Friday. "
+        'Kaja Kallas called the release "a welcome step" for the region.'
+    )
+    assert len(events_of(nlp, text, "PrisonerRelease")) == 1
+
+
+def test_synonym_in_a_later_sentence_restates_but_another_verb_does_not(nlp: Language) -> None:
+    text = (
+        "A Minsk court sentenced Ihar Losik to 15 years on Monday. "
+        "Ihar Losik was convicted of extremism."
+    )
+    assert len(events_of(nlp, text, "Conviction")) == 1
+    text = (
+        "Police detained Ihar Losik on Monday. Prosecutors later charged Ihar Losik with treason."
+    )
+    assert len(events_of(nlp, text, "Arrest")) == 2
+
+
+def test_in_which_clause_and_participle_share_the_time(nlp: Language) -> None:
+    text = "On Thursday he gave an interview in which he condemned the verdict."
+    assert one(nlp, text, "Accusation").date == "2024-03-14"
+    text = "On Tuesday the team released a report alleging that the vote was rigged."
+    assert one(nlp, text, "Accusation").date == "2024-03-12"
+
+
+def test_ordered_custody_roles(nlp: Language) -> None:
+    event = one(nlp, "A court in Baku ordered Bahruz Samadov jailed pending trial.", "Arrest")
+    assert names(event.affected) == {"Bahruz Samadov"}
+    assert "Bahruz Samadov" not in names(event.agent)
+
+
+def test_gerund_object_of_a_judging_verb_is_given(nlp: Language) -> None:
+    text = (
+        "Police jailed the mayor of Ruse on Monday. "
+        "Berlin called the jailing of opponents unacceptable."
+    )
+    assert len(events_of(nlp, text, "Arrest")) == 1
+
+
+def test_order_time_dates_the_custody(nlp: Language) -> None:
+    text = "On Monday, a judge ordered Ilya Yashin held for 30 days."
+    assert one(nlp, text, "Arrest").date == "2024-03-11"
+
+
+def test_people_compound_is_not_the_agent_of_a_release(nlp: Language) -> None:
+    event = one(nlp, "The prisoner release surprised the diplomats in Vilnius.", "PrisonerRelease")
+    assert not event.agent
+    text = "Armenia and Azerbaijan signed a peace deal brokered by the United States."
+    assert "United States" in names(one(nlp, text, "Agreement").participants)
+
+
+@pytest.mark.parametrize(
+    ("text", "etype"),
+    [
+        ("The ministry insists that the courts are independent.", "Request"),
+        ("He was sentenced to two years, a ruling he is appealing.", "Request"),
+        ("Two drones posing a threat were destroyed over Rzeszow.", "Threat"),
+        ("Article 5 of the alliance's founding treaty was cited.", "Agreement"),
+        ("Volunteers set up ballot boxes across the city.", "Election"),
+        ("Hungary demanded a meeting with the Dutch ambassador.", "Meeting"),
+    ],
+)
+def test_not_an_event_of_that_type(nlp: Language, text: str, etype: str) -> None:
+    assert not events_of(nlp, text, etype)
+
+
+def test_insist_on_is_a_request(nlp: Language) -> None:
+    assert events_of(nlp, "Lithuania insisted on the return of the pilots.", "Request")
+
+
+def test_insist_on_needs_its_own_preposition(nlp: Language) -> None:
+    text = "Officials insist the money can be spent only on food."
+    assert not events_of(nlp, text, "Request")
+
+
+@pytest.mark.parametrize(
+    ("text", "etype"),
+    [
+        ("Georgia and Norway let go of eight Russians held on their soil.", "PrisonerRelease"),
+        ("Two rivals were kept off the ballot before the vote.", "Election"),
+        ("Official results gave Aliyev 92% of the vote.", "Election"),
+    ],
+)
+def test_more_phrasings(nlp: Language, text: str, etype: str) -> None:
+    assert etype in {e.type for e in events_of(nlp, text)}
+
+
+def test_spoken_evaluation_is_an_accusation_and_continues(nlp: Language) -> None:
+    text = '"How reckless," Robert Fico said, adding that the border would stay open.'
+    assert {e.type for e in events_of(nlp, text)} == {"Accusation"}
+
+
+def test_location_from_the_trip_the_arrest_interrupted(nlp: Language) -> None:
+    text = "The reporter was detained in May while on a trip to the city of Kutaisi."
+    assert one(nlp, text, "Arrest").location == "Location:Kutaisi"
+
+
+def test_by_agent_hanging_off_an_as_phrase(nlp: Language) -> None:
+    text = "The referendum was rejected as fraudulent by Canada and other countries."
+    assert "Canada" in names(one(nlp, text, "Accusation").agent)
+
+
+def test_later_dates_from_the_event_before(nlp: Language) -> None:
+    text = (
+        "Police detained Maria Kalesnikava on Tuesday.\n\n"
+        "She was released hours later.\n\n"
+        "Two days later, prosecutors charged her with treason."
+    )
+    dates = {e.type: e.date for e in events_of(nlp, text)}
+    assert dates["PrisonerRelease"] == "2024-03-12"
+    arrests = sorted(e.date or "" for e in events_of(nlp, text, "Arrest"))
+    assert arrests == ["2024-03-12", "2024-03-14"]
+
+
+def test_verbless_clause_subject_is_affected_and_counted(nlp: Language) -> None:
+    text = (
+        "The government released the 135 on Friday and deported them to Guatemala, "
+        'after a court declared them "traitors."'
+    )
+    conviction = one(nlp, text, "Conviction")
+    assert conviction.count == 135

@@ -1,4 +1,4 @@
-"""The README's promises: two fresh-machine commands that CI runs, and a SPARQL example that works."""
+"""The README's promises: the two commands CI runs, and a SPARQL example that works."""
 
 from __future__ import annotations
 

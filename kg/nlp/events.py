@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date as Date
+from datetime import timedelta
 from typing import Any
 
 import spacy
@@ -51,6 +53,33 @@ PERSON_SUFFIXES = (
     "ents",
 )
 REPEAT_WORDS = ("again", "once more", "anew", "second time", "another")
+GIVEN_PREPS = ("over", "after", "before", "following", "since", "despite", "amid", "for", "upon")
+QUANTITY_NOUNS = frozenset(OF_HEADS) | {"swath", "range", "raft", "series", "slew", "batch",
+    "round", "set", "host", "package", "wave", "portion", "part", "rest", "half", "dozens",
+    "hundreds", "thousands"}  # fmt: skip
+SAME_TIME_MARKS = frozenset({"as", "while", "when", "whilst"})
+AGENT_ONLY_TYPES = ("Election",)
+ORDER_VERBS = frozenset({"order", "command", "direct", "instruct", "rule"})
+CUSTODY_TYPES = frozenset({"Arrest", "Conviction", "Deportation", "PrisonerRelease"})
+TIME_UNITS = frozenset({"second", "minute", "hour", "day", "night", "week", "month", "year",
+                        "decade", "time", "weekend"})  # fmt: skip
+LIST_COUNT_MIN = 3
+OWNER_TYPES = frozenset({"SanctionsImposition", "SanctionsRelief", "Accusation", "Threat",
+                         "MilitaryAction", "Protest"})  # fmt: skip
+HOME_TYPES = ("Election", "Protest", "Arrest", "MilitaryAction")
+GIVEN_OF = ("light", "wake", "aftermath", "result", "spite", "view", "because")
+TITLE_MAX_WORDS = 20
+CLOSING_QUOTES = "”’"
+REPLIES = ("response", "reaction", "reply", "answer")
+JUDGING_VERBS = frozenset({"call", "describe", "term", "label", "brand", "welcome", "hail",
+    "praise", "applaud", "condemn", "denounce", "criticize", "criticise", "deplore", "decry",
+    "slam", "blast", "defend", "justify", "dismiss", "reject"})  # fmt: skip
+SPEECH_LEMMAS = frozenset({"say", "tell", "claim", "add", "write", "argue", "insist", "allege"})
+MOTION_WORDS = frozenset({"trip", "visit", "journey", "travel", "fly", "return", "go", "come"})
+NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "ten": 10}  # fmt: skip
+COUNTED_DEPS = ("dobj", "nsubjpass", "nsubj")
+HEADLINE_ENDS = ".!?\"”’'):;"
 NP_LEFT_DEPS = ("det", "amod", "compound", "nummod", "poss", "quantmod", "nmod", "advmod", "case")
 
 
@@ -111,9 +140,16 @@ class EventExtractor:
         candidates = [c for c in (self._match(t) for t in doc) if c is not None]
         candidates = self._filter_statements(candidates, state)
         candidates = self._suppress_objects(candidates)
-        events = [self._build(c, state) for c in candidates]
-        events = [state.places_out_of_roles(e) for e in events if e is not None]
-        events = _dedupe(events, doc)
+        built = [(self._build(c, state), _is_given(c, state)) for c in candidates]
+        entries = {
+            e.key: id(c.entry) for (e, _), c in zip(built, candidates, strict=True) if e is not None
+        }
+        titles = _title_spans(doc)
+        built = [(e, g) for e, g in built if e is not None and not _in_title(e, titles)]
+        built = [(e, g) for e, g in built if not _quoted(e, doc)]
+        events = _later_dates(_without_given(built), doc)
+        events = [state.places_out_of_roles(e) for e in events]
+        events = [state.default_place(e) for e in _dedupe(events, doc, entries)]
         doc._.events = sorted(events, key=lambda e: (e.start, e.end, e.type))
         doc._.actors = state.actors
         doc._.mentions = sorted(state.mentions, key=lambda m: (m.start, m.end))
@@ -136,7 +172,8 @@ class EventExtractor:
         """The trigger's last token when `token` satisfies the entry's constraints, else None."""
         end = token
         if "prt" in entry:
-            prts = [c for c in token.children if c.dep_ in ("prt", "advmod", "dobj", "prep")]
+            deps = ("prt", "advmod", "dobj", "prep", "xcomp", "ccomp")  # "let go of"
+            prts = [c for c in token.children if c.dep_ in deps]
             prts = [c for c in prts if c.lower_ == entry["prt"]]
             if not prts:
                 return None
@@ -146,7 +183,12 @@ class EventExtractor:
             return None
         if near & set(entry.get("not_near", ())):
             return None
-        if entry.get("passive") and not _is_passive(token):
+        small_clause = token.tag_ == "VBN" and token.dep_ in ("ccomp", "xcomp", "oprd")
+        if entry.get("passive") and not (_is_passive(token) or small_clause):  # "ordered him held"
+            return None
+        if "clause" in entry and not _clause_lemmas(token) & set(entry["clause"]):
+            return None
+        if entry.get("ordered") and not _ordered(token):
             return None
         return end
 
@@ -154,7 +196,12 @@ class EventExtractor:
 
     def _filter_statements(self, cands: list[_Candidate], state: _DocState) -> list[_Candidate]:
         """Keep a Statement only for a named speaker quoted or reported, not for another event."""
-        others = {c.token.i for c in cands if c.entry["type"] != "Statement"}
+        others = {
+            c.token.i
+            for c in cands
+            if c.entry["type"] != "Statement"
+            and not (c.entry["pos"] == "VERB" and c.token.dep_ == "amod")  # "the released men"
+        }
         kept = []
         for cand in cands:
             is_statement = cand.entry["type"] == "Statement"
@@ -199,16 +246,25 @@ class EventExtractor:
         """Drop a nominal trigger restating the verb trigger governing it ("imposed sanctions")."""
         verb_types = {c.token.i: c.entry["type"] for c in cands if c.entry["pos"] == "VERB"}
         absorbing = {"SanctionsRelief", "SanctionsImposition", "Request"}
+        speech = {c.token.i: c.entry["type"] for c in cands if "clause" in c.entry}
         kept = []
         for cand in cands:
+            if cand.entry["type"] == "Request" and _orders_custody(cand.token, verb_types):
+                continue
+            if _reported_by(cand.token, speech, cand.entry["type"]):
+                continue  # "said the vote was rigged": one accusation, the saying
             gov = _governing_verb(cand.token) if cand.entry["pos"] == "NOUN" else None
             if cand.token.dep_ == "pobj" and cand.token.head.lower_ not in ("for", "of", "on"):
                 gov = None
             gov_type = verb_types.get(gov.i) if gov is not None else None
             noun_type = cand.entry["type"]
             absorbed = gov_type is not None and (gov_type == noun_type or gov_type in absorbing)
-            kept_anyway = gov_type == "Request" and noun_type in self.symmetric | {"Election"}
+            kept_anyway = gov_type == "Request" and noun_type in ("Agreement", "Election")
             if absorbed and not kept_anyway:
+                continue
+            if noun_type not in self.symmetric | {"Election", "Request"} and _requested(
+                cand.token, verb_types
+            ):
                 continue
             kept.append(cand)
         return kept
@@ -227,12 +283,18 @@ class EventExtractor:
         ):
             return None
         if etype in self.symmetric:
-            parts = _unique(roles["agent"] + roles["affected"] + roles["participants"])
-            roles["participants"] = [p for p in parts if p not in roles["mediator"]]
+            parts = roles["agent"] + roles["affected"] + roles["participants"]
+            if etype == "Agreement":  # a broker is a party to the deal it brokered, too
+                parts += roles["mediator"]
+            else:
+                parts = [p for p in parts if p not in roles["mediator"]]
+            roles["participants"] = _unique(parts)
             roles["agent"], roles["affected"] = [], []
         start, end = token.idx, cand.end_token.idx + len(cand.end_token.text)
         quote = _quote_span(sent) if etype == "Statement" else None
-        sent_start, sent_end = sentence_bounds(sent)
+        sent_start, sent_end = _evidence_bounds(sent)
+        modality = self._modality(token)
+        date = _date(token, state)
         return Event(
             type=etype,
             trigger=doc.text[start:end],
@@ -244,10 +306,10 @@ class EventExtractor:
             affected=roles["affected"],
             participants=roles["participants"],
             mediator=roles["mediator"],
-            location=self._location(token, state),
-            date=_date(token, state),
-            count=self._count(roles["_affected_tokens"], etype),
-            modality=self._modality(token),
+            location=self._location(token, etype, state),
+            date=date,
+            count=self._count(roles["_affected_tokens"], etype, state),
+            modality=modality,
             quote=doc.text[quote[0] : quote[1]] if quote else None,
         )
 
@@ -257,8 +319,16 @@ class EventExtractor:
             agents, affected, parts, mediators = self._verb_args(token)
         else:
             agents, affected, parts, mediators = self._noun_args(token, cand.entry)
-        agents, affected = self._typed_preps(token, cand.entry["type"], agents, affected)
+        etype = cand.entry["type"]
+        if "prt" in cand.entry and not affected and cand.end_token is not token:
+            affected = _prep_objects(cand.end_token, ("of",))  # "let go of eight Russians"
+        agents, affected = self._typed_preps(token, etype, agents, affected)
+        if etype not in self.symmetric:  # "freed five people, among them A and B"
+            affected += [t for t in parts if t.head.lower_ == "among"]
+            parts = []
         affected = _with_including(_expand(affected))
+        if etype in OWNER_TYPES:
+            affected = [self._owner(t, state) for t in affected]
         roles: dict[str, Any] = {
             "agent": self._keys(_expand(agents), state),
             "affected": self._keys(affected, state),
@@ -270,6 +340,18 @@ class EventExtractor:
             roles["participants"] += _names_in_subjects(agents, state)
         roles["affected"] = [k for k in roles["affected"] if k not in roles["agent"]]
         return roles
+
+    def _owner(self, tok: Token, state: _DocState) -> Token:
+        """For a target that names no actor, the actor it belongs to: "sanctions on Venezuela's
+        oil sector" -> Venezuela, "Polish airspace" -> Poland, "the conduct of Iran" -> Iran."""
+        if self._actors_for(tok, state, create=False) or self._is_group(tok):
+            return tok
+        owners = [c for c in tok.children if c.dep_ in ("poss", "amod", "compound")]
+        owners += _prep_objects(tok, ("of",))
+        for owner in owners:
+            if self._actors_for(owner, state, create=False):
+                return owner
+        return tok
 
     def _keys(self, tokens: list[Token], state: _DocState) -> list[str]:
         keys: list[str] = []
@@ -290,7 +372,7 @@ class EventExtractor:
             return ([], [head]) if _is_passive(verb) else ([head], [])
         if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
             return ([], [head]) if verb.tag_ == "VBN" else ([head], [])
-        if verb.dep_ == "conj" and head is not verb:
+        if (verb.dep_ == "conj" or _bare_participle(verb)) and head is not verb:
             h_subj, h_pass = self._subjects(head)
             if _is_passive(verb) or (h_pass and verb.tag_ == "VBN"):
                 return [], h_pass or h_subj
@@ -304,14 +386,33 @@ class EventExtractor:
         return [], []
 
     def _verb_args(self, verb: Token) -> tuple[list[Token], ...]:
+        if _ordered(verb):  # "a court ordered him jailed": the court jails him
+            order = verb.head.head if verb.dep_ == "acl" else verb.head
+            held = [c for c in verb.children if c.dep_ in SUBJ_DEPS + PASS_SUBJ_DEPS]
+            held += [verb.head] if verb.dep_ == "acl" else []
+            held += [c for c in order.children if c.dep_ == "dobj" and c not in held]
+            return self._subjects(order)[0], held, [], []
         subj, subjpass = self._subjects(verb)
         by = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if not by and (_is_passive(verb) or subjpass):  # "rejected as fraudulent by X" misparsed
+            by = [
+                g
+                for t in verb.subtree
+                if t.dep_ == "prep" and t.lower_ == "by" and _clause_anchor(t, verb) == verb
+                for g in t.children
+                if g.dep_ == "pobj"
+            ]
         dobj = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+        if not dobj:  # "declared them traitors", "called the vote a farce": a verbless clause
+            small = [c for c in verb.children if c.dep_ in ("ccomp", "oprd") and c.pos_ != "VERB"]
+            dobj = [g for c in small for g in c.children if g.dep_ in SUBJ_DEPS]
         passive = _is_passive(verb) or bool(subjpass)
         agents = by if passive else subj
         affected = subjpass if passive else dobj
         if passive and not subjpass and subj:
             affected = subj
+        if affected:
+            affected = affected + _along_with(verb)
         parts = _prep_objects(verb, ("with", "between", "among"))
         mediators = _help_of(verb, self.mediator_nouns)
         for obj in dobj:
@@ -337,7 +438,10 @@ class EventExtractor:
             agents += poss
         agents += _prep_objects(noun, ("by",))
         affected += _prep_objects(noun, ("of",))
-        agents += [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+        modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+        if entry["type"] in CUSTODY_TYPES:  # "prisoner release": the prisoners are not agents
+            modifiers = [c for c in modifiers if c.pos_ == "PROPN" or c.tag_ == "JJ"]
+        agents += modifiers
         parts = _prep_objects(noun, ("with", "between", "among"))
         mediators = _help_of(noun, self.mediator_nouns)
         for acl in (c for c in noun.children if c.dep_ == "acl"):
@@ -413,35 +517,73 @@ class EventExtractor:
 
     # ------------------------------------------------------------------ place, count, modality
 
-    def _location(self, token: Token, state: _DocState) -> str | None:
+    def _location(self, token: Token, etype: str, state: _DocState) -> str | None:
+        """ "in/at/near X" on the trigger or its object; else on another word of the trigger's
+        clause ("was detained in a raid on his home in Tehran"); else where a trip in the clause
+        went ("detained while on a trip to X")."""
+        preps = PLACE_PREPS + (("to",) if etype == "Meeting" else ())
         holders = [token] + [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
-        for prep in (c for h in holders for c in h.children):
-            if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPS:
-                continue
-            for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                mention = state.index.for_token(obj)
-                actor = state.actors.get(mention.actor) if mention else None
-                if actor is not None and actor.type in PLACE_TYPES:
-                    return actor.key
+        gov = _governing_verb(token) if token.pos_ == "NOUN" else None
+        if gov is not None and gov.lemma_.lower() in self.light_verbs:
+            holders.append(gov)  # "held talks in Sochi"
+        place = _place_after(holders, preps, state)
+        if place is not None:
+            return place
+        anchor = token if token.pos_ in ("VERB", "AUX") else _verb_above(token)
+        if anchor is not None and token.dep_ not in SUBJ_DEPS + PASS_SUBJ_DEPS:
+            clause = [t for t in token.sent if _clause_anchor(t, anchor) == anchor]
+            place = _place_after(clause, preps, state)
+            if place is not None:
+                return place
+            # "detained ... while on a trip to X", "arrested after traveling to X"
+            trips = [t for t in clause if t.lemma_.lower() in MOTION_WORDS]
+            trips += [c for c in anchor.children if c.dep_ == "advcl" and c.lemma_ in MOTION_WORDS]
+            return _place_after(trips, ("to",), state)
         return None
 
-    def _count(self, affected: list[Token], etype: str) -> int | None:
+    def _count(self, affected: list[Token], etype: str, state: _DocState) -> int | None:
+        """How many were affected: "30 prisoners", "the five", "A and 13 other prisoners" (14),
+        or a list of three or more named people; never a year or "two nights"."""
         if etype in self.symmetric or etype == "Statement":
             return None
+        named = [t for t in affected if t.pos_ == "PROPN" and _is_person(t, state)]
         for tok in affected:
+            if _in_time(tok, state) or tok.lemma_.lower() in TIME_UNITS:
+                continue
+            if tok.lower_ in ("them", "they"):
+                # "released the 222 and deported them": the count of the people named before
+                before = [t for t in tok.sent if t.i < tok.i and t.dep_ in COUNTED_DEPS]
+                for antecedent in reversed(before):
+                    if antecedent.pos_ == "NUM" or any(
+                        c.dep_ == "nummod" for c in antecedent.children
+                    ):
+                        return self._count([antecedent], etype, state)
+                return None
             if tok.pos_ == "NUM":
                 value = self._number([tok])
                 if value is not None:
                     return value
             nums = [c for c in tok.children if c.dep_ == "nummod"]
+            if tok.pos_ == "PROPN":  # "the five -- businessman A, ..."
+                nums += [g for c in tok.children if c.dep_ == "compound" for g in c.children
+                         if g.dep_ == "nummod"]  # fmt: skip
             if not nums:
                 continue
             num = nums[0]
+            if _in_time(num, state):
+                continue
             mods = {t.lower_ for t in num.subtree if t.dep_ in ("quantmod", "advmod")}
             if mods & self.count_skip:
                 return None
             words = [t for t in num.subtree if t.dep_ not in ("quantmod", "advmod", "punct")]
-            return self._number(words)
+            value = self._number(words)
+            others = any(c.lower_ == "other" for c in tok.children)
+            if value is not None and others:
+                value += len([t for t in named if t.i < tok.i])
+            return value
+        groups = [t for t in affected if t not in named and self._is_group(t)]
+        if len(named) >= LIST_COUNT_MIN and not groups:
+            return len(named)
         return None
 
     def _number(self, tokens: list[Token]) -> int | None:
@@ -499,10 +641,12 @@ class EventExtractor:
         tok = token
         for _ in range(3):
             if (
-                tok.dep_ not in ("xcomp", "dobj", "pobj", "prep", "ccomp", "advcl")
+                tok.dep_ not in ("xcomp", "dobj", "pobj", "prep", "ccomp", "advcl", "pcomp", "acl")
                 or tok.head is tok
             ):
                 return False
+            if tok.dep_ == "acl" and tok.head.lemma_ not in self.hyp_governors:
+                return False  # "plans to run" yes, "those detained" no
             head = tok.head
             if head.lemma_ in self.hyp_governors and tok.dep_ != "advcl":
                 return True
@@ -529,6 +673,46 @@ class _DocState:
             span = doc.char_span(time.start, time.end, alignment_mode="expand")
             if span is not None and len(span):
                 self.times.append((time, span.root))
+        self._home: str | None = None
+
+    def default_place(self, event: Event) -> Event:
+        """A place for an event of a type that always happens somewhere and whose text names
+        none: an attack's target country, else the country the article is about. Filled after
+        deduplication: a guess must not make a re-mention look informative."""
+        if event.location is not None or event.type not in HOME_TYPES:
+            return event
+        people = [k for k in event.affected if k in self.actors]
+        if any(self.actors[k].type == "Person" for k in people) and event.type == "Arrest":
+            return event  # one person's arrest is told with its place, or without one
+        place = None
+        if event.type == "MilitaryAction":
+            targets = [k for k in event.affected if k in self.actors]
+            place = next((k for k in targets if self.actors[k].type == "Country"), None)
+        return replace(event, location=place or self.home_country())
+
+    def home_country(self) -> str | None:
+        """The country the article is about, where its domestic events (votes, protests) take
+        place: the one named most often in the body, counting its cities, not counting
+        modifiers ("U.S. envoy"). Computed once per article."""
+        if self._home is not None:
+            return self._home or None
+        counts: dict[str, int] = {}
+        start = _headline_end(self.doc)
+        for mention in self.index.mentions:
+            actor = self.actors.get(mention.actor)
+            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if actor is None or span is None or mention.start < start:
+                continue
+            key = None
+            if actor.type == "Country" and span.root.dep_ != "compound":
+                key = actor.key
+            elif actor.type == "Location":
+                country = default_gazetteer().country_of(actor.name)
+                key = actor_key("Country", country) if country else None
+            if key is not None and key in self.actors:
+                counts[key] = counts.get(key, 0) + 1
+        self._home = max(counts, key=lambda k: counts[k]) if counts else ""
+        return self._home or None
 
     def add_group(self, span: Span) -> str:
         """Register an unnamed group for a noun phrase and return its key."""
@@ -595,7 +779,8 @@ def _is_passive(verb: Token) -> bool:
 
 
 def _near_lemmas(token: Token) -> set[str]:
-    """Lemmas of the trigger's children and grandchildren, and of a noun's head (through a prep)."""
+    """Lemmas of the trigger's children and grandchildren (through "a swath of"), of a noun's
+    head (through a prep) and of the noun a participle or relative clause modifies."""
     near: set[str] = set()
     for child in token.children:
         near.add(child.lemma_.lower())
@@ -603,7 +788,11 @@ def _near_lemmas(token: Token) -> set[str]:
         for grand in child.children:
             near.add(grand.lemma_.lower())
             near.add(grand.lower_)
+            if grand.lower_ == "of" and child.lemma_.lower() in QUANTITY_NOUNS:
+                near.update(g.lemma_.lower() for g in grand.children if g.dep_ == "pobj")
     head = token.head
+    if token.dep_ in ("acl", "relcl") and head is not token:  # "sanctions targeting X"
+        near.add(head.lemma_.lower())
     if head is not token and token.pos_ != "VERB":
         near.add(head.lemma_.lower())
         if head.pos_ == "ADP" and head.head is not head:
@@ -611,20 +800,106 @@ def _near_lemmas(token: Token) -> set[str]:
     return near
 
 
+def _clause_lemmas(token: Token) -> set[str]:
+    """Lemmas and words of the clauses a speech verb reports ("said the vote was rigged");
+    "not/neither ... fair" counts as "unfair"."""
+    words: set[str] = set()
+    stack = [c for c in token.children if c.dep_ in ("ccomp", "parataxis")]
+    while stack:
+        tok = stack.pop()
+        words.update((tok.lemma_.lower(), tok.lower_))
+        stack.extend(c for c in tok.children if c.dep_ not in ("relcl", "acl"))
+    if "fair" in words and words & {"not", "n't", "neither", "nor", "never"}:
+        words.add("unfair")
+    return words
+
+
 def _deep_lemmas(token: Token) -> set[str]:
-    """Lemmas and words of the trigger's phrase, without its finite clauses."""
+    """Lemmas and words of the trigger's phrase, without its verb clauses."""
     near = _near_lemmas(token)
     for child in token.children:
-        if child.dep_ in ("ccomp", "advcl", "relcl", "conj", "parataxis"):
+        clause = child.dep_ in ("ccomp", "advcl", "relcl", "conj", "parataxis")
+        if clause and child.pos_ in ("VERB", "AUX"):  # "called [his arrest a coup]" stays
             continue
         for t in child.subtree:
             near.update((t.lemma_.lower(), t.lower_))
     return near
 
 
+def _place_after(holders: list[Token], preps: tuple[str, ...], state: _DocState) -> str | None:
+    """The first place named by a place preposition on one of `holders` ("in the town of X")."""
+    for prep in (c for h in holders for c in h.children):
+        if prep.dep_ != "prep" or prep.lower_ not in preps:
+            continue
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            for cand in [obj, *_prep_objects(obj, ("of",))]:
+                mention = state.index.for_token(cand)
+                actor = state.actors.get(mention.actor) if mention else None
+                if actor is not None and actor.type in PLACE_TYPES:
+                    return actor.key
+    return None
+
+
+def _ordered(token: Token) -> bool:
+    """ "ordered him held", "ordered that he be kept": a participle an order verb governs."""
+    head = token.head
+    if token.dep_ == "acl" and head.dep_ == "dobj":
+        head = head.head
+    elif token.dep_ not in ("xcomp", "ccomp", "oprd"):
+        return False
+    return token.tag_ in ("VBN", "VBD") and head.lemma_.lower() in ORDER_VERBS
+
+
+def _reported_by(token: Token, speech: dict[int, str], etype: str) -> bool:
+    """Whether a trigger sits in the clause a speech trigger of its own type reports."""
+    cur = token
+    while cur.dep_ in ("ccomp", "parataxis") and cur.head is not cur:
+        cur = cur.head
+        if speech.get(cur.i) == etype:
+            return True
+    return False
+
+
+def _orders_custody(verb: Token, verb_types: dict[int, str]) -> bool:
+    """ "A judge ordered him held for 30 days": an order that is itself an arrest, sentence,
+    release or deportation is that event, not a request."""
+    if verb.lemma_.lower() not in ORDER_VERBS:
+        return False
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    clauses = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
+    clauses += [g for o in objects for g in o.children if g.dep_ == "acl"]  # "him held"
+    return any(verb_types.get(c.i) in CUSTODY_TYPES for c in clauses)
+
+
+def _requested(token: Token, verb_types: dict[int, str]) -> bool:
+    """Whether a trigger is what a request asks for ("urged Moscow to release them", "wants to
+    win the release of more"): the request is the event, the release only its aim."""
+    cur = token if token.pos_ in ("VERB", "AUX") else _governing_verb(token)
+    for _ in range(3):
+        if cur is None or cur.dep_ not in ("xcomp", "ccomp") or cur.head is cur:
+            return False
+        cur = cur.head
+        if verb_types.get(cur.i) == "Request":
+            return cur.lemma_.lower() not in ORDER_VERBS
+    return False
+
+
+def _in_time(token: Token, state: _DocState) -> bool:
+    """Whether a token lies inside a time expression ("in 2021")."""
+    return any(t.start <= token.idx < t.end for t, _ in state.times)
+
+
+def _is_person(token: Token, state: _DocState) -> bool:
+    mention = state.index.for_token(token)
+    actor = state.actors.get(mention.actor) if mention else None
+    return actor is not None and actor.type == "Person"
+
+
 def _governing_verb(token: Token) -> Token | None:
     """The verb a noun is the object of, directly or through one preposition."""
     head = token.head
+    if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in QUANTITY_NOUNS:
+        return _governing_verb(head.head)  # "lifted a swath of sanctions"
     if token.dep_ in ("dobj", "nsubjpass", "attr", "oprd") and head.pos_ in ("VERB", "AUX"):
         return head
     if token.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
@@ -640,6 +915,16 @@ def _prep_objects(token: Token, preps: tuple[str, ...], dep: str = "prep") -> li
         for g in c.children
         if g.dep_ == "pobj"
     ]
+
+
+def _along_with(token: Token) -> list[Token]:
+    """ "freed A along with 13 other prisoners" -> the 13 other prisoners."""
+    found = []
+    for prep in (
+        c for c in token.children if c.dep_ == "prep" and c.lower_ in ("along", "together")
+    ):
+        found += _prep_objects(prep, ("with",))
+    return found
 
 
 def _help_of(token: Token, nouns: set[str]) -> list[Token]:
@@ -713,21 +998,190 @@ def _clause_anchor(tok: Token, stop: Token) -> Token:
     return cur
 
 
+def _verb_above(token: Token) -> Token | None:
+    """The first verb above a token (the clause a noun trigger sits in)."""
+    cur = token
+    for _ in range(40):
+        if cur.head is cur:
+            return None
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return None
+
+
+def _bare_participle(verb: Token) -> bool:
+    """A participle the parser hangs as an adverbial clause while it continues a list of verbs
+    ("was arrested in 2011, convicted of fraud and sentenced"): no subject, no conjunction."""
+    return (
+        verb.dep_ == "advcl"
+        and verb.tag_ == "VBN"
+        and not _has_subject(verb)
+        and not any(c.dep_ in ("mark", "advmod") for c in verb.children)
+    )
+
+
+def _shares_time(verb: Token) -> bool:
+    """Whether a verb takes the time of the word above it: a controlled or coordinated verb
+    ("tried to flee", "was arrested in 2011 and convicted"), not a copula's new clause; a
+    participle or "in which" clause on a noun shares the noun's time."""
+    if (verb.dep_ == "acl" and verb.tag_ == "VBG") or _ordered(verb):
+        return True  # "a video urging Russians to ...", "ordered him held": the main time
+    if verb.dep_ == "relcl" and _in_which(verb):
+        return True  # "an interview in which he praised ...": when the interview was
+    if verb.head.pos_ == "VERB":
+        return verb.dep_ in ("xcomp", "conj") or _bare_participle(verb) or _same_time_clause(verb)
+    return verb.head.pos_ == "AUX" and verb.dep_ == "conj" and not _has_subject(verb)
+
+
+def _same_time_clause(verb: Token) -> bool:
+    """An adverbial clause happening with its main clause: "as/while/when ...", or a purpose
+    "to demand ..." (never "after/before/since ...")."""
+    if verb.dep_ != "advcl":
+        return False
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    if marks:
+        return marks <= SAME_TIME_MARKS
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _in_which(verb: Token) -> bool:
+    """A relative clause opened by "in/during which" or "where": it tells what happened in
+    the thing it modifies."""
+    for child in verb.children:
+        if child.dep_ == "advmod" and child.lower_ == "where":
+            return True
+        if child.dep_ == "prep" and any(g.lower_ in ("which", "whom") for g in child.children):
+            return True
+    return False
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in SUBJ_DEPS + PASS_SUBJ_DEPS for c in verb.children)
+
+
+def _own_times(anchor: Token, local: list[tuple[TimeExpr, Token]]) -> list[TimeExpr]:
+    """Time expressions whose path up the tree reaches `anchor` before any other verb; for a
+    "when" clause on a time ("in 2018, when police crushed ..."), that time."""
+    own = [t for t, root in local if _clause_anchor(root, anchor) == anchor]
+    if not own and anchor.dep_ == "relcl" and any(c.lower_ == "when" for c in anchor.children):
+        head = anchor.head
+        own = [t for t, _ in local if t.start <= head.idx < t.end]
+    return own
+
+
 def _date(token: Token, state: _DocState) -> str | None:
-    """The time expression of the trigger's clause, nearest first; never the publication date."""
+    """The time expression of the trigger's clause, nearest first; never the publication date.
+    A noun trigger takes its clause's time; a verb coordinated with or controlled by a dated verb
+    shares its time ("was arrested in 2010, convicted and sentenced", "tried to flee Monday")."""
     sent = token.sent
     local = [(t, root) for t, root in state.times if sent.start_char <= t.start < sent.end_char]
     if not local:
         return None
-    own = [t for t, root in local if _clause_anchor(root, token) == token]
-    if not own and token.pos_ == "NOUN":
-        anchor = _clause_anchor(token.head, token.head) if token.head is not token else None
-        if anchor is not None:
-            own = [t for t, root in local if _clause_anchor(root, anchor) == anchor]
+    own = _own_times(token, local)
+    if not own and (near := _near_head_date(token, state)) is not None:
+        return near
+    cur = token
+    for _ in range(4):
+        if own:
+            break
+        if cur.pos_ not in ("VERB", "AUX"):
+            above = _verb_above(cur)
+        else:
+            above = cur.head if _shares_time(cur) else None
+        if above is None:
+            break
+        own, cur = _own_times(above, local), above
+    if not own and token.pos_ in ("VERB", "AUX"):  # "was freed and allowed to leave last year"
+        later = [c for c in token.children if c.dep_ == "conj" and not _has_subject(c)]
+        later += [g for c in later for g in c.children if g.dep_ == "xcomp"]
+        own = [t for c in later for t in _own_times(c, local)]
     if not own:
         return None
     best = min(own, key=lambda t: abs(t.start - token.idx))
     return best.value
+
+
+def _near_head_date(token: Token, state: _DocState) -> str | None:
+    """ "freed them on Saturday, hours after X": X's day is the main clause's day; "a day
+    after X" is the day before it. Only for a main clause dated to the day."""
+    if token.dep_ != "advcl" or token.head is token:
+        return None
+    marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
+    if not marks & {"after", "before"}:
+        return None
+    spans = [c for c in token.children if c.dep_ == "npadvmod"]
+    spans += [c for c in token.head.children if c.dep_ == "npadvmod" and c.i < token.i]
+    if not spans:
+        return None
+    unit = spans[-1]
+    if unit.lemma_.lower() in ("hour", "minute", "moment"):
+        shift = 0
+    elif unit.lemma_.lower() == "day" and any(c.lower_ in ("a", "one") for c in unit.children):
+        shift = -1 if "after" in marks else 1
+    else:
+        return None
+    head_date = _date(token.head, state)
+    if head_date is None or len(head_date) != len("2025-01-01"):
+        return None
+    return (Date.fromisoformat(head_date) + timedelta(days=shift)).isoformat()
+
+
+def _clause_top(token: Token) -> Token | None:
+    """The verb whose time a trigger shares (see `_shares_time`), or None."""
+    cur = token
+    for _ in range(6):
+        if cur.pos_ not in ("VERB", "AUX"):
+            above = _verb_above(cur)
+            if above is None:
+                return None
+            cur = above
+        elif _shares_time(cur) and cur.head is not cur:
+            cur = cur.head
+        else:
+            return cur
+    return cur
+
+
+def _later_shift(verb: Token) -> int | None:
+    """Days a clause's "hours later", "a day later", "two days earlier" moves from the event
+    told before it; None without such a phrase."""
+    for adv in (c for c in verb.children if c.lower_ in ("later", "earlier")):
+        for unit in (c for c in adv.children if c.dep_ == "npadvmod"):
+            lemma = unit.lemma_.lower()
+            if lemma in ("hour", "minute", "moment"):
+                return 0
+            if lemma not in ("day", "week"):
+                continue
+            nums = [c for c in unit.children if c.dep_ == "nummod"]
+            count = (
+                1
+                if not nums
+                else NUMBER_WORDS.get(nums[0].lower_)
+                or (int(nums[0].text) if nums[0].text.isdigit() else None)
+            )
+            if count is None:
+                continue
+            days = count * (7 if lemma == "week" else 1)
+            return days if adv.lower_ == "later" else -days
+    return None
+
+
+def _later_dates(events: list[Event], doc: Doc) -> list[Event]:
+    """Date "she was released hours later", "a day later, his team published ..." from the
+    last event told before it that is dated to the day."""
+    out: list[Event] = []
+    for event in sorted(events, key=lambda e: e.start):
+        token = _trigger_token(event, doc)
+        top = _clause_top(token) if token is not None and event.date is None else None
+        shift = _later_shift(top) if top is not None else None
+        if shift is not None:
+            dated = [e for e in out if e.date and len(e.date) == len("2025-01-01")]
+            if dated:
+                day = Date.fromisoformat(dated[-1].date or "") + timedelta(days=shift)
+                event = replace(event, date=day.isoformat())
+        out.append(event)
+    return out
 
 
 def _names_in_subjects(subjects: list[Token], state: _DocState) -> list[str]:
@@ -755,6 +1209,112 @@ def _unique(keys: list[str]) -> list[str]:
 # ---------------------------------------------------------------------- deduplication
 
 
+def _evidence_bounds(sent: Span) -> tuple[int, int]:
+    """The sentence's offsets, joined to a previous sentence the parser cut off in mid-phrase
+    ("Belarus’ | Alexander ..."), and with a closing quotation mark the parser left to the
+    next sentence ('... in the region."') given back to it."""
+    start, end = sentence_bounds(sent)
+    text = sent.doc.text
+    if sent.start > 0:  # "... Trump and Belarus’ | Alexander Lukashenko spoke": a bad split
+        prev = sent.doc[sent.start - 1].sent
+        tail = text[prev.start_char : start].rstrip()
+        broken = (
+            bool(re.search(r"[A-Za-z][’']?$", tail)) and "\n\n" not in text[prev.start_char : start]
+        )
+        if broken and tail:
+            start = sentence_bounds(prev)[0]
+    inside = text[start:end]
+    curly = inside.count("“") > inside.count("”")
+    straight = inside.count('"') % 2 == 1
+    if end < len(text) and (
+        (text[end] in CLOSING_QUOTES and curly) or (text[end] == '"' and straight)
+    ):
+        end += 1
+    return start, end
+
+
+def _quoted(event: Event, doc: Doc) -> bool:
+    """Whether the trigger is inside a quotation: a speaker's words ("What's with Russia
+    violating our airspace?"), reported by the statement, not events the story reports;
+    accusations are the exception, quoted charges are what they are made of."""
+    if event.type in ("Statement", "Accusation"):
+        return False
+    sentence = doc.text[event.sent_start : event.sent_end]
+    for match in QUOTE_RE.finditer(sentence):
+        if event.sent_start + match.start(1) <= event.start < event.sent_start + match.end(1):
+            return True
+    before = sentence[: event.start - event.sent_start]
+    return before.count("“") > before.count("”")  # a quotation running past the sentence
+
+
+def _is_given(cand: _Candidate, state: _DocState) -> bool:
+    """A mention that presupposes its event instead of reporting it: "over his arrest", "the
+    release", "prisoners released on Friday" (a participle modifying the people it was done to);
+    a time of its own ("his arrest in 2020") makes it a report."""
+    token = cand.token
+    sent = token.sent
+    local = [(t, root) for t, root in state.times if sent.start_char <= t.start < sent.end_char]
+    if _own_times(token, local):
+        return False
+    if token.dep_ == "dobj" and _own_times(token.head, local):  # "launched its invasion in 2022"
+        return False
+    gerund = token.tag_ == "VBG" and token.dep_ in ("dobj", "pobj", "nsubj", "attr", "oprd")
+    if cand.entry["pos"] == "VERB" and not gerund:  # "called the jailing X" is a noun use
+        small_clause = token.head.dep_ == "dobj" and token.head.pos_ != "PRON"  # "saw X expelled"
+        own_time = any(c.dep_ in ("npadvmod", "tmod") for c in token.children)
+        return token.dep_ == "acl" and token.tag_ == "VBN" and not small_clause and not own_time
+    if token.dep_ == "pobj" and token.head.lower_ in GIVEN_PREPS:
+        return True
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in GIVEN_OF:
+        return True  # "in light of the releases", "in the wake of the arrests"
+    if token.dep_ == "pobj" and token.head.lower_ == "to" and token.head.head.lemma_ in REPLIES:
+        return True  # "a response to the incursion"
+    if token.dep_ in ("dobj", "attr", "oprd") and token.head.lemma_.lower() in JUDGING_VERBS:
+        return True  # "called the release a step", "called it the worst violation"
+    return any(c.dep_ == "poss" for c in token.children)
+
+
+def _without_given(built: list[tuple[Event, bool]]) -> list[Event]:
+    """Drop presupposed mentions of a type the article reports elsewhere: they re-mention it."""
+    given = {id(e) for e, g in built if g and e.modality == "asserted"}
+    reported = {e.type for e, _ in built if id(e) not in given}
+    return [e for e, _ in built if id(e) not in given or e.type not in reported]
+
+
+def _title_spans(doc: Doc) -> list[tuple[int, int]]:
+    """The headline and the subheadings: short paragraphs without final punctuation, which
+    announce what the paragraphs after them report ("One prisoner released refuses to go")."""
+    spans = []
+    start = 0
+    for paragraph in doc.text.split("\n\n"):
+        text = paragraph.rstrip()
+        end = start + len(text)
+        words = len(text.split())
+        if (
+            text
+            and text[-1] not in HEADLINE_ENDS
+            and words <= TITLE_MAX_WORDS
+            and end < len(doc.text.rstrip())
+        ):
+            spans.append((start, end))
+        start += len(paragraph) + 2
+    return spans
+
+
+def _in_title(event: Event, titles: list[tuple[int, int]]) -> bool:
+    return any(start <= event.start < end for start, end in titles)
+
+
+def _headline_end(doc: Doc) -> int:
+    """End offset of a headline paragraph (0 when there is none): a headline only restates the
+    lead, so its events are mentioned again, more fully, in the body."""
+    first, sep, rest = doc.text.partition("\n\n")
+    first = first.rstrip()
+    if not sep or not rest.strip() or not first or first[-1] in HEADLINE_ENDS:
+        return 0
+    return len(first)
+
+
 def _richness(event: Event) -> int:
     roles = len(event.agent) + len(event.affected) + len(event.participants) + len(event.mediator)
     extras = sum(x is not None for x in (event.date, event.count, event.location))
@@ -762,6 +1322,10 @@ def _richness(event: Event) -> int:
 
 
 def _main_args(event: Event) -> frozenset[str]:
+    """Who the event is about: the parties, or those it is done to, or for events done to no
+    one (a candidacy, a rally) those who do it."""
+    if event.type in AGENT_ONLY_TYPES:
+        return frozenset(event.agent or event.affected)
     return frozenset(event.participants or event.affected)
 
 
@@ -789,32 +1353,126 @@ def _bare(event: Event) -> bool:
     return _richness(event) == 0
 
 
-def _same_event(a: Event, b: Event, doc: Doc) -> bool:
+def _trigger_token(event: Event, doc: Doc) -> Token | None:
+    span = doc.char_span(event.start, event.end, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _restates(a: Event, b: Event, doc: Doc, entries: dict[str, int]) -> bool:
+    """Whether a later mention `b` can restate `a`: a noun ("the release"), the same trigger word
+    again, a synonym from the same lexicon entry in a later sentence ("sentenced ... was
+    convicted"), or a verb after a noun; two different verbs ("pounded ... violated",
+    "denounced ... and accused") are two events."""
+    ta, tb = _trigger_token(a, doc), _trigger_token(b, doc)
+    if ta is None or tb is None:
+        return True
+    if tb.pos_ != "VERB" or ta.lemma_ == tb.lemma_:
+        return True
+    if a.key in entries and entries.get(a.key) == entries.get(b.key):
+        return a.sent_start != b.sent_start  # in one sentence: "denounced X and accused Y"
+    return ta.pos_ != "VERB"
+
+
+def _conjoined(first: Token, later: Token) -> bool:
+    """Whether `later` is a conjunct of `first` ("denounced X and accused Y")."""
+    cur = later
+    while cur.dep_ == "conj" and cur.head is not cur:
+        cur = cur.head
+        if cur == first:
+            return True
+    return False
+
+
+def _subject_lemmas(verb: Token) -> set[str]:
+    """A verb's own subjects; none for a relative clause, which describes its antecedent
+    ("a crackdown that killed 355")."""
+    subjects = [c for c in verb.children if c.dep_ in SUBJ_DEPS + PASS_SUBJ_DEPS]
+    if any(c.tag_ in ("WDT", "WP", "WP$") for c in subjects):
+        return set()
+    return {c.lemma_ for c in subjects}
+
+
+def _distinct_objects(a: Event, b: Event, doc: Doc) -> bool:
+    """Two verbs with different subjects, or coordinated each with a direct object of its own:
+    "issued a license and lifted a ban"."""
+    ta, tb = _trigger_token(a, doc), _trigger_token(b, doc)
+    if ta is None or tb is None:
+        return False
+    subj_a, subj_b = _subject_lemmas(ta), _subject_lemmas(tb)
+    same_sentence = a.sent_start == b.sent_start
+    if same_sentence and subj_a and subj_b and not subj_a & subj_b:
+        return True  # "police fired ... and one man was killed"
+    if not (_conjoined(ta, tb) or _conjoined(tb, ta)):
+        return False
+    objs_a = {c.lemma_ for c in ta.children if c.dep_ == "dobj"}
+    objs_b = {c.lemma_ for c in tb.children if c.dep_ == "dobj"}
+    return bool(objs_a) and bool(objs_b) and not objs_a & objs_b
+
+
+def _clash(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Both known and nothing shared: two different parties."""
+    return bool(a) and bool(b) and not a & b
+
+
+def _same_event(a: Event, b: Event, doc: Doc, entries: dict[str, int]) -> bool:
     if a.type != b.type or a.type == "Statement":
         return False
-    if _bare(b) and b.modality == "asserted":
-        return True
+    args_a, args_b = _main_args(a), _main_args(b)
+    same_sentence = a.sent_start == b.sent_start
+    if not _restates(a, b, doc, entries):
+        if not same_sentence:
+            return False
+        if _clash(args_a, args_b) or _clash(frozenset(a.agent), frozenset(b.agent)):
+            return False
+        if _distinct_objects(a, b, doc):
+            return False
+    tb = _trigger_token(b, doc)
+    if _bare(b) and b.modality == "asserted" and (tb is None or tb.pos_ != "VERB"):
+        return True  # "the release", "the talks": a bare noun re-mentions
     if a.modality != b.modality:
         return False
     if a.date and b.date and a.date != b.date:
         return False
-    same_sentence = a.sent_start == b.sent_start
-    args_a, args_b = _main_args(a), _main_args(b)
     if same_sentence:
         return not args_a or not args_b or bool(args_a & args_b)
     if _repeated(b, doc) or _repeated(a, doc):
         return False
     if a.count is not None and b.count is not None and a.count != b.count:
         return False
+    ta = _trigger_token(a, doc)
+    if not args_a and not args_b and ta is not None and tb is not None:
+        nouns = ta.pos_ != "VERB" and tb.pos_ != "VERB"
+        if not nouns and ta.lemma_ != tb.lemma_:
+            return False  # "plans to run" is not "the 2020 election" again
     return args_a == args_b and (not a.agent or not b.agent or bool(set(a.agent) & set(b.agent)))
 
 
-def _dedupe(events: list[Event], doc: Doc) -> list[Event]:
-    """One event per mention cluster, kept at its most informative mention."""
-    kept: list[Event] = []
+def _one_statement_per_speaker(events: list[Event], doc: Doc) -> list[Event]:
+    """A speaker makes one statement per sentence: "X said ..., adding/noting/thanking ..."
+    continues the first one, and so does "..., adding" after a spoken accusation."""
+    seen: set[tuple[int, str]] = set()
+    kept = []
     for event in sorted(events, key=lambda e: e.start):
+        keys = {(event.sent_start, speaker) for speaker in event.agent}
+        if event.type == "Statement":
+            if keys & seen:
+                continue
+            seen |= keys
+        elif event.type == "Accusation":
+            trigger = _trigger_token(event, doc)
+            if trigger is not None and trigger.lemma_ in SPEECH_LEMMAS:
+                seen |= keys
+        kept.append(event)
+    return kept
+
+
+def _dedupe(events: list[Event], doc: Doc, entries: dict[str, int]) -> list[Event]:
+    """One event per mention cluster, kept at its most informative mention; `entries` maps an
+    event key to its lexicon entry, whose words are synonyms."""
+    kept: list[Event] = []
+    for event in _one_statement_per_speaker(events, doc):
         for i, other in enumerate(kept):
-            if _same_event(other, event, doc):
+            if _same_event(other, event, doc, entries):
                 if _richness(event) > _richness(other) and other.sent_start != event.sent_start:
                     kept[i] = _merge(event, other)
                 else:
