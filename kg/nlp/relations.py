@@ -2,8 +2,13 @@
 
 Actor relations come from the words next to a name: "U.S. President Donald Trump" (leaderOf),
 "X, the husband of Y" (spouseOf), "Y's senior adviser X" (advisorOf), "a journalist for Z"
-(memberOf), "a Lithuanian who..." (citizenOf). Event relations come from connectives between two
-event triggers ("as part of", "in exchange for", "after", "before") and from coordinated triggers.
+(memberOf), "a Lithuanian who..." (citizenOf), "X, who has ruled Y" (leaderOf); lists of well-known
+leaders (with their terms) and state bodies cover "President X" and "the State Department", which
+name no country. Event relations come from connectives between two event triggers ("as part of",
+"in exchange for", "after", "before"), from coordinated triggers, and from discourse rules for
+what no single phrase links: a person's arrest-trial-release story, handovers and single releases
+as parts of the main release, crackdowns caused by protests, reactions caused by the event they
+name ("called the release ..."), sanctions explained by the misdeeds told next to them.
 The words live in `data/lexicons/relations.json`; demonyms come from the countries gazetteer.
 """
 
@@ -90,6 +95,7 @@ class RelationExtractor:
     ) -> None:
         self.name = name
         self.demonyms = demonyms
+        self.country_keys = {actor_key("Country", c) for c in demonyms.values()}
         self.role_words: list[tuple[str, str]] = []
         for category in CATEGORY_ORDER:
             for phrase in lexicon[f"{category}_words"]:
@@ -101,6 +107,52 @@ class RelationExtractor:
         self.connectives: dict[str, str] = lexicon["event_connectives"]
         self.link_nouns = set(lexicon["link_nouns"])
         self.whole_types = set(lexicon["partof_whole_types"])
+        self.known_leaders: dict[str, str] = lexicon["known_leaders"]
+        self.known_org_leaders: dict[str, str] = lexicon["known_org_leaders"]
+        self.title_orgs: dict[str, list[str]] = lexicon["title_organizations"]
+        self.institutions: dict[str, str] = lexicon["national_institutions"]
+        self.head_titles = [t.lower() for t in lexicon["head_titles"]]
+        self.former_words = {w.strip("-") for w in lexicon["former_words"]}
+        self.leader_verbs = set(lexicon["leader_verbs"])
+        self.leader_terms: dict[str, str] = lexicon["leader_terms"]
+        self.national_titles: dict[str, str] = lexicon["national_titles"]
+        self.domestic_heads = set(lexicon["domestic_body_heads"])
+        self.domestic_words = set(lexicon["domestic_body_words"])
+        self.home_exclude = set(lexicon["home_country_exclude"])
+        self.role_heads = {
+            phrase.split()[-1]
+            for category in ("leader", "member", "envoy", "advisor")
+            for phrase in (w.lower() for w in lexicon[f"{category}_words"])
+        }
+        self.state_roles = set(lexicon["state_roles"])
+        self.place_nouns = set(lexicon["place_nouns"])
+        self.life_ranks: dict[str, int] = lexicon["life_story_ranks"]
+        self.life_reach: dict[str, int] = lexicon["life_story_reach"]
+        self.told_back: dict[str, list[str]] = lexicon["told_back_causes"]
+        self.statement_reach: int = lexicon["statement_reach"]
+        self.family_types = set(lexicon["family_types"])
+        self.swap_words = set(lexicon["swap_words"])
+        self.swap_parts = set(lexicon["swap_parts"])
+        self.family_reach: dict[str, int] = lexicon["family_reach"]
+        self.crowd_family_types = set(lexicon["crowd_family_types"])
+        self.main_parts: dict[str, list[str]] = lexicon["main_event_parts"]
+        self.crackdown_causes: dict[str, list[str]] = lexicon["crackdown_causes"]
+        self.crowd_actions = set(lexicon["crowd_actions"])
+        self.reaction_types = set(lexicon["reaction_types"])
+        self.reference_nouns: dict[str, str] = lexicon["reference_nouns"]
+        self.reaction_fallback: dict[str, list[str]] = lexicon["reaction_fallback"]
+        self.request_nouns: dict[str, str] = lexicon["request_reference_nouns"]
+        self.content_object_types = set(lexicon["content_object_types"])
+        self.explained_by: dict[str, list[str]] = lexicon["explained_by"]
+        self.purpose_preps = set(lexicon["purpose_preps"])
+        self.rewards: dict[str, list[str]] = lexicon["reward_pairs"]
+        self.sequence_verbs = set(lexicon["sequence_verbs"])
+        self.measure_nouns = set(lexicon["measure_nouns"])
+        self.purpose_holders = set(lexicon["purpose_holders"])
+        self.not_parts: dict[str, list[str]] = lexicon["not_parts_of"]
+        self.cause_verbs = set(lexicon["cause_verbs"])
+        self.undoes: dict[str, list[str]] = lexicon["undoes"]
+        self.part_only_types: dict[str, list[str]] = lexicon["part_only_types"]
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.actor_relations = self.actor_relations(doc)
@@ -122,17 +174,183 @@ class RelationExtractor:
             if span is None or not len(span):
                 continue
             for predicate, obj in self._relations_of(span, mention, actor, actors, index):
-                if obj == actor.key or obj not in actors:
+                if obj == actor.key:
                     continue
-                if actors[obj].type not in OBJECT_TYPES[predicate]:
+                if obj in actors:
+                    obj_type = actors[obj].type
+                elif obj in self.country_keys:
+                    obj_type = "Country"  # "a Russian citizen" in a story that never names Russia
+                else:
+                    continue
+                if obj_type not in OBJECT_TYPES[predicate]:
                     continue
                 sent = span.sent
                 key = (actor.key, predicate, obj)
                 found.setdefault(key, ActorRelation(*key, *sentence_bounds(sent)))
+        self._known_roles(doc, actors, index, found)
         self._derive_envoys(found, actors)
         return sorted(
             found.values(), key=lambda r: (r.sent_start, r.subject, r.predicate, r.object)
         )
+
+    def _known_roles(
+        self,
+        doc: Doc,
+        actors: dict[str, Actor],
+        index: MentionIndex,
+        found: dict[tuple[str, str, str], ActorRelation],
+    ) -> None:
+        """Leaders the text titles as such ("President X", "Belarus' X") and state bodies named
+        without their country ("the State Department"), from the lexicon's lists of known ones."""
+        published = doc._.published or ""
+        where: dict[str, Mention] = {}
+        counts: dict[str, int] = {}
+        for mention in index.mentions:
+            where.setdefault(mention.actor, mention)
+            counts[mention.actor] = counts.get(mention.actor, 0) + 1
+        home = self._home_country(counts)
+        for key, actor in actors.items():
+            pairs: list[tuple[str, str]] = []
+            if actor.type == "Person":
+                for table, obj_type in (
+                    (self.known_leaders, "Country"),
+                    (self.known_org_leaders, "Organization"),
+                ):
+                    place = table.get(actor.name)
+                    if (
+                        place
+                        and self._in_office(actor.name, published)
+                        and self._titled_leader(actor, actors)
+                    ):
+                        pairs.append(("leaderOf", actor_key(obj_type, place)))
+                for alias in actor.aliases:
+                    for title, country in self.national_titles.items():
+                        if alias.lower().startswith(title + " ") and not self._former(alias):
+                            pairs.append(("memberOf", actor_key("Country", country)))
+                for title in {t.lower() for t in actor.titles}:
+                    for org in self.title_orgs.get(title, []):
+                        if actor_key("Organization", org) in actors:
+                            pairs.append(("leaderOf", actor_key("Organization", org)))
+                            break
+            elif actor.type == "Organization":
+                for name in (actor.name, *sorted(actor.aliases)):
+                    country = self.institutions.get(name) or self._named_state_body(name, actors)
+                    if country:
+                        pairs.append(("memberOf", actor_key("Country", country)))
+                        break
+                else:
+                    if home and self._domestic_body(actor.name):
+                        pairs.append(("memberOf", home))
+            elif actor.type == "Group":
+                pairs += [("memberOf", org) for org in self._body_of_group(actor, actors)]
+            mention = where.get(key)
+            span = mention and doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if not span:
+                continue
+            bounds = sentence_bounds(span.sent)
+            for predicate, obj in pairs:
+                if obj in actors and obj != key:
+                    rel_key = (key, predicate, obj)
+                    found.setdefault(rel_key, ActorRelation(*rel_key, *bounds))
+
+    def _named_state_body(self, name: str, actors: dict[str, Actor]) -> str | None:
+        """ "Polish Defense Ministry", "U.S. Embassy", "Managua appeals court": a state body named
+        with its country, a demonym or the capital."""
+        words = name.split()
+        if len(words) < 2 or words[-1].lower() not in self.state_org_heads:
+            return None
+        first = words[0].lower().replace("’", "'").removesuffix("'s").removesuffix("'")
+        if first in self.demonyms:
+            return self.demonyms[first]
+        for other in actors.values():
+            if other.type == "Country" and first in {
+                a.lower() for a in (other.name, *other.aliases)
+            }:
+                return other.name
+        return None
+
+    def _home_country(self, counts: dict[str, int]) -> str | None:
+        """The country the story is about: named clearly more often than any other (leaving
+        out the countries the wires name in every story)."""
+        ranked = sorted(
+            (n, key)
+            for key, n in counts.items()
+            if key.startswith("Country:") and key.partition(":")[2] not in self.home_exclude
+        )
+        if not ranked or (len(ranked) > 1 and ranked[-1][0] == ranked[-2][0]):
+            return None
+        return ranked[-1][1]
+
+    def _domestic_body(self, name: str) -> bool:
+        """ "the Interior Ministry", "Central Election Commission": a state body named without
+        its country, so the country of the story."""
+        words = name.lower().split()
+        if len(words) < 2:
+            return False
+        head = words[-1]
+        if head not in self.domestic_heads and " ".join(words[-2:]) not in self.domestic_heads:
+            return False
+        return all(w in self.domestic_words for w in words[:-1])
+
+    def _body_of_group(self, group: Actor, actors: dict[str, Actor]) -> list[str]:
+        """ "EU foreign ministers", "NATO ambassadors", "the bloc's leaders": members of the
+        organisation their name starts with."""
+        name = group.name.lower().replace("’", "'")
+        found = []
+        for key, org in actors.items():
+            if org.type != "Organization" or org.name.lower() in self.demonyms:
+                continue
+            for form in (org.name, *org.aliases):
+                form = _bare_name(form.lower())
+                if not form or not name.startswith(form):
+                    continue
+                rest = name[len(form) :].removeprefix("'s").split()
+                if rest and rest[-1].rstrip("s") in self.role_heads:
+                    found.append(key)
+                    break
+        return found
+
+    def _titled_leader(self, actor: Actor, actors: dict[str, Actor]) -> bool:
+        """The text calls the person a head of state or government now (not "former
+        President"), or names them with their country ("China's X")."""
+        aliases = [a for a in actor.aliases if self._head_title_in(a)]
+        if aliases:
+            if any(not self._former(a) for a in aliases):
+                return True
+        elif any(self._head_title_in(t) and not self._former(t) for t in actor.titles):
+            return True
+        countries = {
+            form.lower()
+            for other in actors.values()
+            if other.type == "Country"
+            for form in (other.name, *other.aliases)
+        }
+        for alias in actor.aliases:
+            owner, sep, _ = alias.replace("’", "'").partition("'")
+            if sep and owner.lower() in countries:
+                return True
+        return False
+
+    def _in_office(self, name: str, published: str) -> bool:
+        """Whether the publication date falls in one of the leader's terms ("2021-01/2025-01";
+        an open end means still in office); leaders without terms in the lexicon always pass."""
+        terms = self.leader_terms.get(name)
+        if not terms or not published:
+            return True
+        for term in terms.split():
+            start, _, end = term.partition("/")
+            if start <= published[: len(start)] and (not end or published[: len(end)] < end):
+                return True
+        return False
+
+    def _head_title_in(self, text: str) -> bool:
+        padded = f" {text.lower().replace('-', ' ')} "
+        return any(f" {t.replace('-', ' ')} " in padded for t in self.head_titles)
+
+    def _former(self, text: str) -> bool:
+        """ "former President", "then-President", "President-elect": not in office now."""
+        words = text.lower().replace("-", " ").split()
+        return bool(words) and (words[0] in self.former_words or "elect" in words)
 
     def _relations_of(
         self,
@@ -148,16 +366,54 @@ class RelationExtractor:
             yield from self._from_phrase(window, window, actor, actors, index)
         for role in _role_nouns(head):
             phrase = _role_phrase(role)
-            targets = _role_targets(role, self.role_preps)
+            targets = [
+                t
+                for t in _role_targets(role, self.role_preps)
+                if not self._owner_of_other(t, role, actor, actors, index)
+            ]
             yield from self._from_phrase(phrase, targets, actor, actors, index)
             demonym_country = self.demonyms.get(role.lower_)
             if demonym_country and role.pos_ in ("NOUN", "PROPN", "ADJ"):
                 yield "citizenOf", actor_key("Country", demonym_country)
+        if actor.type == "Person":
+            yield from self._led_by_verb(head, actor, actors, index)
         for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
             for obj in (g for g in prep.children if g.dep_ == "pobj"):
                 key = self._actor_of(obj, index, actors)
                 if key and actors[key].type in ("Organization", "Group"):
                     yield "memberOf", key
+
+    def _owner_of_other(
+        self, tok: Token, role: Token, actor: Actor, actors: dict[str, Actor], index: MentionIndex
+    ) -> bool:
+        """ "an officer of Russia's security service", "mayor of Turkey's largest city": the
+        possessor of the role's object is not what the role is held for."""
+        obj = tok.head
+        if tok.dep_ != "poss" or obj is role or obj.dep_ != "pobj":
+            return False
+        return obj.lemma_.lower() in self.place_nouns or self._actor_of(
+            obj, index, actors, actor.key
+        ) not in (None, self._actor_of(tok, index, actors, actor.key))
+
+    def _led_by_verb(
+        self, head: Token, actor: Actor, actors: dict[str, Actor], index: MentionIndex
+    ) -> Iterator[tuple[str, str]]:
+        """ "X, who has ruled Belarus since 1994" and "an agency headed by X": leaderOf."""
+        led: list[Token] = []
+        for clause in (c for c in head.children if c.dep_ == "relcl"):
+            if clause.lemma_ in self.leader_verbs:
+                led += [c for c in clause.children if c.dep_ == "dobj"]
+        by = head.head if head.dep_ == "pobj" else None
+        if by is not None and by.dep_ == "agent" and by.head.lemma_ in self.leader_verbs:
+            verb = by.head
+            while verb.dep_ == "conj" and verb.head is not verb:
+                verb = verb.head  # "known as MIT and headed by X"
+            if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+                led.append(verb.head)
+        for tok in led:
+            key = self._actor_of(tok, index, actors, actor.key)
+            if key and _type_of(key, actors) in ("Country", "Organization"):
+                yield "leaderOf", key
 
     def _from_phrase(
         self,
@@ -172,20 +428,42 @@ class RelationExtractor:
         objects = self._targets(targets, index, actors, actor.key)
         if category is None:
             if actor.type == "Organization" and self._state_org(actor):
-                yield from (("memberOf", o) for o in objects if actors[o].type == "Country")
+                yield from (("memberOf", o) for o in objects if _type_of(o, actors) == "Country")
             elif actor.type == "Person" and self._has_leader_title(actor):
                 possessors = [t for t in phrase if t.dep_ == "poss"]
                 for key in self._targets(possessors, index, actors, actor.key):
-                    if actors[key].type == "Country":
+                    if _type_of(key, actors) == "Country":
                         yield "leaderOf", key
             return
         predicate = CATEGORY_PREDICATE[category]
         if actor.type != "Person" and predicate not in ("memberOf", "allyOf", "envoyOf"):
             return
+        role_text = self._role_text(text)
+        role = f" {role_text} "
+        by_demonym = {
+            actor_key("Country", self.demonyms[t.lower_])
+            for t in targets
+            if t.lower_ in self.demonyms and t.pos_ in ("ADJ", "PROPN", "NOUN")
+        }
         for key in objects:
+            if key in actors and f" {actors[key].name.lower()} " in role:
+                continue  # "Secretary of State X": the title's own words are no organisation
+            state_role = role_text in self.state_roles or bool(
+                set(role_text.split()) & self.state_roles
+            )
+            if predicate == "memberOf" and key in by_demonym and not state_role:
+                yield "citizenOf", key  # "Russian-American journalist X": a citizen, not a member
+                continue
             yield predicate, key
         if predicate == "leaderOf":
             yield from self._led_groups(phrase, actors)
+
+    def _role_text(self, text: str) -> str:
+        padded = f" {text} "
+        for phrase, _ in self.role_words:
+            if f" {phrase} " in padded:
+                return phrase
+        return ""
 
     def _category(self, text: str) -> str | None:
         padded = f" {text} "
@@ -203,7 +481,8 @@ class RelationExtractor:
             if key is None:
                 country = self.demonyms.get(tok.lower_)
                 key = actor_key("Country", country) if country else None
-            if key is not None and key in actors and key not in keys:
+            known = key in actors or (key in self.country_keys and tok.lower_ in self.demonyms)
+            if key is not None and known and key not in keys:
                 keys.append(key)
         return keys
 
@@ -238,7 +517,9 @@ class RelationExtractor:
         self, found: dict[tuple[str, str, str], ActorRelation], actors: dict[str, Actor]
     ) -> None:
         """An envoy of a state's leader is an envoy of the state too."""
-        leads = {(s, o) for s, p, o in found if p == "leaderOf" and actors[o].type == "Country"}
+        leads = {
+            (s, o) for s, p, o in found if p == "leaderOf" and _type_of(o, actors) == "Country"
+        }
         for (subj, pred, obj), rel in list(found.items()):
             if pred != "envoyOf":
                 continue
@@ -263,26 +544,69 @@ class RelationExtractor:
             if span is None or not len(span):
                 continue
             trigger = span[0]
-            for predicate, other in self._linked(trigger, by_token):
+            for predicate, other, via in self._linked(trigger, by_token):
                 if other is event:
                     continue
-                if predicate == "partOf" and other.type not in self.whole_types:
-                    predicate = "causedBy"
+                if via in self.purpose_preps and event.type in self.content_object_types:
+                    continue  # "asked for talks", "called for a release": what is wanted
+                if predicate == "partOf" and (
+                    other.type not in self.whole_types
+                    or other.type in self.not_parts.get(event.type, ())
+                ):
+                    predicate = "causedBy"  # "detained in protests": because of them
+                if predicate == "after" and other.type in self.rewards.get(event.type, ()):
+                    predicate = "causedBy"  # a release "after" sanctions were eased: a reward
+                parts_of_other = self.part_only_types.get(other.type)
+                if predicate == "partOf" and parts_of_other and event.type not in parts_of_other:
+                    continue  # "announced X at a meeting": said there, not part of it
                 if predicate == "inverse":
                     rel = EventRelation(other.key, "after", event.key)
                 else:
                     rel = EventRelation(event.key, predicate, other.key)
                 if rel not in found:
                     found.append(rel)
-        for rel in _coordinated(events, by_token, doc):
+        for rel in _coordinated(events, by_token, doc, self.main_parts, self.reaction_types):
             if rel not in found and EventRelation(rel.object, "after", rel.subject) not in found:
+                found.append(rel)
+        linked = {frozenset((r.subject, r.object)) for r in found}
+        for rel in self._discourse(events, doc):
+            pair = frozenset((rel.subject, rel.object))
+            if rel.subject != rel.object and pair not in linked:
+                linked.add(pair)
                 found.append(rel)
         return found
 
-    def _linked(self, trigger: Token, by_token: dict[int, Event]) -> Iterator[tuple[str, Event]]:
+    # ------------------------------------------------------------------ discourse-level links
+
+    def _discourse(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """Links no single sentence states: a person's arrest-trial-release story, parts of
+        the article's main event, crackdowns on protests, reactions to what happened."""
+        ordered = sorted(events, key=lambda e: (e.start, e.end))
+        live = [e for e in ordered if e.modality != "negated"]
+        yield from self._life_stories(live, doc)
+        yield from self._swap_parts(live, doc)
+        parts = list(self._parts_of_main(live, doc))
+        yield from parts
+        inside = {r.subject for r in parts}  # parts of a crackdown are not caused anew
+        yield from self._crackdowns(live, doc, inside)
+        yield from self._participles(live, doc)
+        yield from self._reactions(live, doc)
+        yield from self._explained(live, doc)
+        yield from self._undoings(live, doc)
+        yield from self._dated_sequence(live, doc)
+        yield from self._came_after(live, doc)
+        yield from self._caused_by_verb(live, doc)
+        yield from self._purposes(live, doc)
+
+    def _linked(
+        self, trigger: Token, by_token: dict[int, Event]
+    ) -> Iterator[tuple[str, Event, str]]:
+        """(relation, other event, connective words) for each link stated around a trigger."""
         holders = [trigger]
         if trigger.dep_ in ("dobj", "nsubjpass", "nsubj") and trigger.head.pos_ in ("VERB", "AUX"):
             holders.append(trigger.head)
+        if trigger.pos_ == "NOUN":  # "a deal brokered by Qatar after months of talks"
+            holders += [c for c in trigger.children if c.dep_ == "acl"]
         for holder in holders:
             for child in holder.children:
                 if child.dep_ in ("prep", "agent"):
@@ -290,13 +614,19 @@ class RelationExtractor:
                 elif child.dep_ == "advcl":
                     marks = [c.lower_ for c in child.children if c.dep_ == "mark"]
                     predicate = self.connectives.get(" ".join(marks)) if marks else None
-                    if predicate and child.i in by_token:
-                        yield predicate, by_token[child.i]
+                    # "after the White House announced it would lift ...": the announced event
+                    told = [c for c in child.children if c.dep_ in ("ccomp", "xcomp")]
+                    for target in (child, *told):
+                        if predicate and target.i in by_token:
+                            yield predicate, by_token[target.i], " ".join(marks)
+                            break
                 elif child.dep_ == "npadvmod":
                     for prep in (c for c in child.children if c.dep_ == "prep"):
                         yield from self._through_prep(prep, by_token)
 
-    def _through_prep(self, prep: Token, by_token: dict[int, Event]) -> Iterator[tuple[str, Event]]:
+    def _through_prep(
+        self, prep: Token, by_token: dict[int, Event]
+    ) -> Iterator[tuple[str, Event, str]]:
         """Follow "in exchange for X", "as part of X", "after X" down to the event trigger X."""
         words = [prep.lower_]
         cur = prep
@@ -306,21 +636,551 @@ class RelationExtractor:
                 return
             obj = objs[0]
             if obj.i in by_token:
-                predicate = self.connectives.get(" ".join(words))
+                via = " ".join(words)
+                predicate = self.connectives.get(via)
                 if predicate:
                     for target in [obj, *(c for c in obj.children if c.dep_ == "conj")]:
                         if target.i in by_token:
-                            yield predicate, by_token[target.i]
+                            yield predicate, by_token[target.i], via
                 return
             if obj.pos_ == "ADP":
                 words.append(obj.lower_)
                 cur = obj
                 continue
+            if obj.pos_ == "VERB":  # "after announcing plans to run": the announced event
+                predicate = self.connectives.get(" ".join(words))
+                said = [c for c in obj.children if c.dep_ in ("dobj", "ccomp", "xcomp")]
+                said += [g for c in said for g in c.children if g.dep_ in ("acl", "xcomp")]
+                hits = [c for c in said if c.i in by_token]
+                if predicate and hits:
+                    yield predicate, by_token[hits[0].i], " ".join(words)
+                return
             inner = [c for c in obj.children if c.dep_ == "prep"]
+            if inner and inner[0].lower_ == "of" and obj.lemma_.lower() in self.measure_nouns:
+                cur = inner[0]  # "after months of talks", "in five days of protests"
+                continue
             if not inner or obj.lemma_ not in self.link_nouns:
                 return
             words += [obj.lemma_, inner[0].lower_]
             cur = inner[0]
+
+    def _life_stories(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """A person's arrest, conviction and release: each step after the one before it."""
+        actors: dict[str, Actor] = doc._.actors or {}
+        index = MentionIndex(doc)
+        stories: dict[str, list[Event]] = {}
+        for event in events:
+            if event.type not in self.life_ranks:
+                continue
+            for key in _story_people(event, doc, index, actors):
+                stories.setdefault(key, []).append(event)
+        sent_no = _sentence_numbers(doc)
+        for story in stories.values():
+            for later in story:
+                reach = self.life_reach.get(later.type, len(sent_no))
+                earlier = [
+                    e
+                    for e in story
+                    if e is not later
+                    and abs(sent_no[e.sent_start] - sent_no[later.sent_start]) <= reach
+                    and self._before(e, later)
+                    and not (e.type == later.type and e.sent_start == later.sent_start)
+                ]
+                for event in earlier:
+                    between = (c for c in earlier if c is not event and self._before(event, c))
+                    if not any(True for _ in between):
+                        yield EventRelation(later.key, "after", event.key)
+        for release in events:  # "freed five people, among them X, who had been jailed since 2020"
+            if release.type not in self.told_back or release.modality != "asserted":
+                continue
+            here = sent_no[release.sent_start]
+            for event in events:
+                if event.type not in self.told_back[release.type] or event.start < release.end:
+                    continue
+                if sent_no[event.sent_start] - here > 1 or event.modality != "asserted":
+                    continue
+                told_earlier = bool(event.date) and (
+                    not release.date or event.date < release.date[: len(event.date)]
+                )
+                if told_earlier:
+                    yield EventRelation(release.key, "after", event.key)
+
+    def _before(self, first: Event, second: Event) -> bool:
+        """Dates decide when both events have them, then the usual order of a case, then text."""
+        if first.date and second.date:
+            size = min(len(first.date), len(second.date))
+            if first.date[:size] != second.date[:size]:
+                return first.date[:size] < second.date[:size]
+        rank_a, rank_b = self.life_ranks[first.type], self.life_ranks[second.type]
+        if rank_a != rank_b:
+            return rank_a < rank_b
+        return first.start < second.start
+
+    def _swap_parts(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """In a prisoner swap, each release (and the money or sanctions relief that came with it)
+        is part of the swap."""
+        swaps = [
+            e
+            for e in events
+            if e.type == "PrisonerRelease"
+            and e.modality == "asserted"
+            and set(_words(e.trigger)) & self.swap_words
+        ]
+        if not swaps:
+            return
+        swap = swaps[0]
+        for event in _recent(events, doc):
+            if event is swap or event.type not in self.swap_parts:
+                continue
+            if event.modality == "asserted" and _same_time(event, swap):
+                yield EventRelation(event.key, "partOf", swap.key)
+
+    def _parts_of_main(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """Nearby later events of a kind are parts of the first one (single releases of a group
+        release, rallies of a protest wave); handovers are part of the release of the same
+        people; a release or sanctions relief next to a deal is part of it."""
+        sent_no = _sentence_numbers(doc)
+        actors: dict[str, Actor] = doc._.actors or {}
+        firsts: dict[str, Event] = {}
+        masses: dict[str, Event] = {}
+        for event in events:
+            if event.modality == "asserted":
+                firsts.setdefault(event.type, event)
+                if _of_crowds(event, actors) or _plural_trigger(event, doc):
+                    masses.setdefault(event.type, event)  # "3,000 detained", "mass arrests"
+        for event in events:
+            mass = masses.get(event.type)
+            if event.type in self.crowd_family_types and _of_crowds(event, actors):
+                near = (
+                    mass is not None
+                    and 0 < sent_no[event.sent_start] - sent_no[mass.sent_start] <= 4
+                )
+                if mass is not None and near and _same_time(event, mass):
+                    yield EventRelation(event.key, "partOf", mass.key)
+                continue
+            first = firsts.get(event.type)
+            if event.type in self.family_types and first is not None and first is not event:
+                reach = self.family_reach.get(event.type, 3)
+                near = 0 < sent_no[event.sent_start] - sent_no[first.sent_start] <= reach
+                if near and _same_time(event, first):
+                    yield EventRelation(event.key, "partOf", first.key)
+                continue
+            for whole_type in self.main_parts.get(event.type, []):
+                whole = firsts.get(whole_type)
+                if whole is None or not _same_time(event, whole):
+                    continue
+                shared = set(event.affected) & set(whole.affected)
+                distance = abs(sent_no[event.sent_start] - sent_no[whole.sent_start])
+                if shared or distance <= 1:
+                    yield EventRelation(event.key, "partOf", whole.key)
+                    break
+
+    def _crackdowns(
+        self, events: list[Event], doc: Doc, parts: set[str]
+    ) -> Iterator[EventRelation]:
+        """Mass arrests and force against crowds are caused by the protest in the same sentence
+        or in the few sentences before (not an arrest of one named person, not a part of a
+        crackdown already told)."""
+        actors: dict[str, Actor] = doc._.actors or {}
+        sent_no = _sentence_numbers(doc)
+        for event in events:
+            cause_types = self.crackdown_causes.get(event.type)
+            if not cause_types or event.key in parts:
+                continue
+            crowd = _of_crowds(event, actors) or _plural_trigger(event, doc)
+            if not crowd and (event.affected or event.type not in self.crowd_actions):
+                continue  # the arrest of one person is no crackdown on a protest
+            here = sent_no[event.sent_start]
+            causes = [
+                e
+                for e in events
+                if e.type in cause_types
+                and (e.sent_start == event.sent_start or 0 < here - sent_no[e.sent_start] <= 3)
+                and not (e.date and event.date and event.date < e.date)
+            ]
+            same = [e for e in causes if e.sent_start == event.sent_start]
+            cause = same[0] if same else causes[0] if causes else None
+            if cause is not None:
+                yield EventRelation(event.key, "causedBy", cause.key)
+
+    def _explained(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """Sanctions are explained by the misdeeds told in the same or the next two sentences
+        ("The EU barred its airlines. A day earlier, controllers forced a jet down ...")."""
+        sent_no = _sentence_numbers(doc)
+        for event in events:
+            cause_types = self.explained_by.get(event.type)
+            if not cause_types or event.modality != "asserted":
+                continue
+            here = sent_no[event.sent_start]
+            for other in events:
+                if other.type not in cause_types or other.modality != "asserted":
+                    continue
+                if not 0 <= sent_no[other.sent_start] - here <= 2:
+                    continue
+                if other.date and event.date and other.date > event.date:
+                    continue
+                yield EventRelation(event.key, "causedBy", other.key)
+
+    def _came_after(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """ "The move came a day after X", "The release followed talks": the event the subject
+        refers back to is placed after X."""
+        by_token: dict[int, Event] = {}
+        for event in events:
+            span = doc.char_span(event.start, event.end, alignment_mode="expand")
+            if span is not None and len(span):
+                by_token[span[0].i] = event
+        for verb in doc:
+            if verb.lemma_ not in self.sequence_verbs or verb.pos_ != "VERB":
+                continue
+            subjects = [c for c in verb.children if c.dep_ == "nsubj" and self._refers_back(c)]
+            if not subjects or subjects[0].i in by_token:
+                continue
+            told = self._referred(subjects[0], events)
+            if told is None:
+                continue
+            found = list(self._linked(verb, by_token))
+            if verb.lemma_ == "follow":
+                found += [
+                    ("after", by_token[c.i], "follow")
+                    for c in verb.children
+                    if c.dep_ == "dobj" and c.i in by_token
+                ]
+            for predicate, other, _ in found:
+                if other is told or predicate not in ("after", "causedBy"):
+                    continue
+                if predicate == "after" and other.type in self.rewards.get(told.type, ()):
+                    predicate = "causedBy"
+                yield EventRelation(told.key, predicate, other.key)
+
+    def _referred(self, noun: Token, events: list[Event]) -> Event | None:
+        """The event a definite noun refers back to ("the move", "the arrest"): the first
+        asserted one of its kind told before, preferring one named with the same word."""
+        wanted = self.reference_nouns.get(noun.lemma_.lower()) or self.reference_nouns.get(
+            noun.lower_
+        )
+        earlier = [
+            e
+            for e in events
+            if e.end <= noun.idx
+            and e.modality == "asserted"
+            and e.type not in self.reaction_types
+            and (wanted == "*" or e.type == wanted)
+        ]
+        stem = noun.lemma_.lower()[:4]
+        same_word = [e for e in earlier if any(w.startswith(stem) for w in _words(e.trigger))]
+        if noun.tag_ == "NN":  # "the arrest": one, rather than "3,000 were detained"
+            actors: dict[str, Actor] = noun.doc._.actors or {}
+            single = [e for e in earlier if not _of_crowds(e, actors)]
+            earlier = single or earlier
+        return (same_word or earlier or [None])[0]
+
+    def _purposes(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """ "poured into the streets to protest his reelection and to demand X's release": the
+        protest is caused by what it protests, and the demand is part of it."""
+        by_token: dict[int, Event] = {}
+        for event in events:
+            span = doc.char_span(event.start, event.end, alignment_mode="expand")
+            if span is not None and len(span):
+                by_token[span[0].i] = event
+        for tok_i, event in by_token.items():
+            if event.type not in self.purpose_holders:
+                continue
+            tok = doc[tok_i]
+            aims = [
+                c
+                for c in tok.children
+                if c.dep_ in ("advcl", "xcomp") and any(a.lower_ == "to" for a in c.children)
+            ]
+            aims += [g for c in aims for g in c.children if g.dep_ == "conj"]
+            for aim in aims:
+                part = by_token.get(aim.i)
+                if part is not None and part is not event:
+                    yield EventRelation(part.key, "partOf", event.key)
+                for obj in (c for c in aim.children if c.dep_ == "dobj"):
+                    cause = by_token.get(obj.i)
+                    if cause is not None and cause is not event:
+                        yield EventRelation(event.key, "causedBy", cause.key)
+
+    def _participles(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """ "imposed sanctions on X, accusing him of ...", "marched, chanting ...": a reaction
+        told as a participle of another event is part of that event."""
+        by_token: dict[int, Event] = {}
+        for event in events:
+            span = doc.char_span(event.start, event.end, alignment_mode="expand")
+            if span is not None and len(span):
+                by_token[span[0].i] = event
+        for tok_i, event in by_token.items():
+            tok = doc[tok_i]
+            if event.type not in self.reaction_types or tok.dep_ != "advcl" or tok.tag_ != "VBG":
+                continue
+            if any(c.dep_ == "mark" for c in tok.children):
+                continue
+            whole = by_token.get(tok.head.i)
+            if whole is not None and whole.type not in self.reaction_types:
+                yield EventRelation(event.key, "partOf", whole.key)
+
+    def _caused_by_verb(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """ "The arrest triggered a wave of protests": the object event is caused by the subject
+        event (named there, or referred back to with a definite noun)."""
+        by_token: dict[int, Event] = {}
+        for event in events:
+            span = doc.char_span(event.start, event.end, alignment_mode="expand")
+            if span is not None and len(span):
+                by_token[span[0].i] = event
+        for verb in doc:
+            if verb.lemma_ not in self.cause_verbs or verb.pos_ != "VERB":
+                continue
+            cause = None
+            for subj in (c for c in verb.children if c.dep_ == "nsubj"):
+                cause = by_token.get(subj.i)
+                if cause is None and self._refers_back(subj):
+                    cause = self._referred(subj, events)
+            effects = []
+            for obj in (c for c in verb.children if c.dep_ == "dobj"):
+                for _ in range(3):  # "the largest wave of street demonstrations"
+                    if obj.i in by_token:
+                        effects.append(by_token[obj.i])
+                        break
+                    of = [c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"]
+                    pobj = [g for p in of for g in p.children if g.dep_ == "pobj"]
+                    if obj.lemma_.lower() not in self.measure_nouns or not pobj:
+                        break
+                    obj = pobj[0]
+            for effect in effects:
+                if cause is not None and effect is not cause:
+                    yield EventRelation(effect.key, "causedBy", cause.key)
+
+    def _dated_sequence(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """Two dated events of the same people on different days: the later one comes after the
+        latest one before it ("detained on Wednesday" ... "jailed on Sunday")."""
+        actors: dict[str, Actor] = doc._.actors or {}
+        dated = [
+            e
+            for e in events
+            if e.date
+            and len(e.date) == 10
+            and e.modality == "asserted"
+            and e.type not in self.reaction_types
+        ]
+        for later in dated:
+            people = {
+                k
+                for k in (*later.agent, *later.affected, *later.participants)
+                if _type_of(k, actors) in ("Person", "Group")
+            }
+            before = [
+                e
+                for e in dated
+                if e.date < later.date  # type: ignore[operator]
+                and people & {*e.agent, *e.affected, *e.participants}
+            ]
+            if before:
+                latest = max(e.date for e in before)  # type: ignore[type-var]
+                for e in before:
+                    if e.date == latest:
+                        yield EventRelation(later.key, "after", e.key)
+
+    def _undoings(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """Lifting sanctions comes after imposing them: an imposition dated earlier, or one told
+        in the same or a nearby sentence, on the same target when both name one."""
+        sent_no = _sentence_numbers(doc)
+        for event in events:
+            for undone_type in self.undoes.get(event.type, []):
+                for other in events:
+                    if other.type != undone_type:
+                        continue
+                    targets = set(event.affected) & set(other.affected)
+                    if event.affected and other.affected and not targets:
+                        continue
+                    if other.date and event.date:
+                        if not other.date < event.date[: len(other.date)]:
+                            continue
+                    elif abs(sent_no[event.sent_start] - sent_no[other.sent_start]) > 1:
+                        continue
+                    yield EventRelation(event.key, "after", other.key)
+                    break
+
+    def _reactions(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """Statements, accusations and demands are caused by the event they speak about."""
+        index = MentionIndex(doc)
+        by_token: dict[int, Event] = {}
+        for event in events:
+            span = doc.char_span(event.start, event.end, alignment_mode="expand")
+            if span is not None and len(span):
+                by_token[span[0].i] = event
+        for event in events:
+            if event.type not in self.reaction_types:
+                continue
+            span = doc.char_span(event.start, event.end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            cause = self._spoken_of(span, event, events, by_token, index)
+            if cause is not None and cause is not event:
+                yield EventRelation(event.key, "causedBy", cause.key)
+
+    def _refers_back(self, tok: Token) -> bool:
+        """ "the release", "this decision": a definite event noun names an event told before."""
+        known = tok.lemma_.lower() in self.reference_nouns or tok.lower_ in self.reference_nouns
+        return known and any(
+            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children
+        )
+
+    def _spoken_of(
+        self,
+        span: Span,
+        event: Event,
+        events: list[Event],
+        by_token: dict[int, Event],
+        index: MentionIndex,
+    ) -> Event | None:
+        """The event a reaction names: its object or the noun it qualifies ("a verdict he
+        rejected"), an event noun in its sentence ("called the release ..."), or the article's
+        main event when the sentence names the people it affected."""
+        trigger = span.root
+        head = [trigger.head] if trigger.dep_ == "relcl" else []
+        near = head + [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+        if event.type in self.content_object_types:
+            near = head
+        for tok in near:
+            other = by_token.get(tok.i)
+            if other is not None and other is not event and not self._refers_back(tok):
+                return other
+        if head and head[0].i not in by_token:
+            # "two poisonings, in 2015 and 2017, that he blamed on the Kremlin"
+            before = [
+                e
+                for e in events
+                if e.sent_start == event.sent_start
+                and e.end <= event.start
+                and e.type not in self.reaction_types
+                and span.start_char - e.end < 60
+            ]
+            if before:
+                return before[-1]
+        earlier = [e for e in events if e.start < event.start and e.type not in self.reaction_types]
+        earlier.sort(key=lambda e: e.modality != "asserted")
+        for tok in [*head, *_clause(trigger), *span.sent]:
+            wanted = self.reference_nouns.get(tok.lemma_.lower()) or self.reference_nouns.get(
+                tok.lower_
+            )
+            if wanted is None or not (tok.pos_ == "NOUN" or tok.tag_ == "VBG"):
+                continue
+            if tok.i in by_token and not self._refers_back(tok):
+                continue
+            if event.type == "Request":
+                wanted = self.request_nouns.get(tok.lemma_.lower(), wanted)
+            pool = [e for e in earlier if wanted == "*" or e.type == wanted]
+            if not pool:
+                continue
+            same_sentence = [e for e in pool if e.sent_start == event.sent_start]
+            if same_sentence:
+                return same_sentence[-1]
+            pool = _recent(pool, span.doc) or pool
+            if tok.tag_ == "NN":  # "the release", "the case": one, not "3,000 were detained"
+                pool = [e for e in pool if not _of_crowds(e, span.doc._.actors or {})] or pool
+            stem = tok.lemma_.lower()[:4]
+            same_word = [
+                e for e in pool if any(w.startswith(stem) for w in e.trigger.lower().split())
+            ]
+            if same_word:
+                return same_word[0]
+            named = [  # "the results" -> "Sunday's vote" rather than "entered the race"
+                e
+                for e in pool
+                if any(self.reference_nouns.get(w) == wanted for w in _words(e.trigger))
+            ]
+            return (named or pool)[0]
+        fallback = self.reaction_fallback.get(event.type)
+        if not fallback or not earlier:
+            return None
+        sent_no = _sentence_numbers(span.doc)
+        here = sent_no[span.sent.start_char]
+        if event.type == "Accusation":  # "... detained 3,000. The U.S. condemned ..."
+            recent = [
+                e for e in earlier if e.type in fallback and 0 <= here - sent_no[e.sent_start] <= 1
+            ]
+            if recent:
+                return max(recent, key=lambda e: e.start)
+        if earlier[0].type not in fallback:
+            return None
+        main = earlier[0]
+        named = {m.actor for m in index.at(span.sent.start_char, span.sent.end_char)}
+        close = here - sent_no[main.sent_start] <= self.statement_reach
+        if event.type == "Statement" and not (named & set(main.affected) or close):
+            return None
+        return main
+
+
+def _story_people(
+    event: Event, doc: Doc, index: MentionIndex, actors: dict[str, Actor]
+) -> list[str]:
+    """The persons an arrest, conviction or release happened to: its affected persons, else the
+    person (or pronoun) it is said of ("he was arrested, convicted and ...")."""
+    people = [k for k in event.affected if k in actors and actors[k].type == "Person"]
+    if people or event.affected:
+        return people
+    span = doc.char_span(event.start, event.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return []
+    tok = span.root
+    holders = [tok]
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+        holders.append(tok)
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ not in ("nsubjpass", "dobj"):
+                continue
+            for mention in index.at(child.idx, child.idx + len(child.text)):
+                if mention.actor in actors and actors[mention.actor].type == "Person":
+                    return [mention.actor]
+    return []
+
+
+def _clause(trigger: Token) -> list[Token]:
+    """The trigger's own clause: its subtree without coordinated clauses, in text order."""
+    skip = {t.i for c in trigger.children if c.dep_ == "conj" for t in c.subtree}
+    return [t for t in trigger.subtree if t.i not in skip]
+
+
+def _recent(events: list[Event], doc: Doc) -> list[Event]:
+    """Leave out background events dated in an earlier year than the article."""
+    year = (doc._.published or "")[:4]
+    return [e for e in events if not (year and e.date and e.date[:4] < year)]
+
+
+def _words(text: str) -> list[str]:
+    return [w.removesuffix("'s").removesuffix("’s") for w in text.lower().split()]
+
+
+def _plural_trigger(event: Event, doc: Doc) -> bool:
+    """ "mass arrests", "detentions": a trigger noun in the plural names many events."""
+    span = doc.char_span(event.start, event.end, alignment_mode="expand")
+    return span is not None and len(span) > 0 and span.root.tag_ == "NNS"
+
+
+def _of_crowds(event: Event, actors: dict[str, Actor]) -> bool:
+    """Done to unnamed groups ("3,000 people were detained"), not to a named person."""
+    return bool(event.affected) and all(_type_of(k, actors) == "Group" for k in event.affected)
+
+
+def _type_of(key: str, actors: dict[str, Actor]) -> str:
+    """The actor's type, or the type named in its key when no record was written for it."""
+    actor = actors.get(key)
+    return actor.type if actor is not None else key.partition(":")[0]
+
+
+def _sentence_numbers(doc: Doc) -> dict[int, int]:
+    """Sentence start offset -> sentence number, for distances between events."""
+    return {sent.start_char: i for i, sent in enumerate(doc.sents)}
+
+
+def _same_time(first: Event, second: Event) -> bool:
+    """False when both events carry dates that disagree at the precision they share."""
+    if not first.date or not second.date:
+        return True
+    size = min(len(first.date), len(second.date))
+    return first.date[:size] == second.date[:size]
 
 
 def _prefix_window(span: Span) -> list[Token]:
@@ -354,13 +1214,21 @@ def _title_part(span: Span, mention: Mention, index: MentionIndex) -> list[Token
 def _role_nouns(head: Token) -> list[Token]:
     """Nouns in apposition with a name, or predicated of it ("X is the president of Y")."""
     roles: list[Token] = []
+    conjuncts = [c.i for c in head.children if c.dep_ == "conj"]
     for child in head.children:
-        if child.dep_ == "appos":
+        if child.dep_ == "appos" and not any(head.i < i < child.i for i in conjuncts):
             roles.append(child)
+    if head.dep_ == "conj":  # "Washington and Minsk, a close ally of Russia": of the last one
+        later = [c.i for c in head.head.children if c.dep_ == "conj" and c.i > head.i]
+        for child in head.head.children:
+            if child.dep_ == "appos" and child.i > head.i and not any(i < child.i for i in later):
+                roles.append(child)
     if head.dep_ == "appos" and head.head.pos_ in ("NOUN", "PROPN"):
         roles.append(head.head)
     if head.dep_ == "nsubj" and head.head.lemma_ == "be":
         roles.extend(c for c in head.head.children if c.dep_ == "attr")
+    for clause in (c for c in head.children if c.dep_ == "relcl" and c.lemma_ == "be"):
+        roles.extend(c for c in clause.children if c.dep_ == "attr")  # "X, who is a citizen of Y"
     more = [c for r in roles for c in r.children if c.dep_ == "conj" and c.pos_ == "NOUN"]
     return [r for r in roles + more if r.pos_ in ("NOUN", "PROPN", "ADJ")]
 
@@ -374,7 +1242,12 @@ def _role_phrase(role: Token) -> list[Token]:
 def _role_targets(role: Token, preps: set[str]) -> list[Token]:
     """Who the role is held for: possessor, prepositional object, or modifier of the role noun."""
     targets = [c for c in role.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
-    for prep in (c for c in role.children if c.dep_ == "prep" and c.lower_ in preps):
+    targets += [g for c in targets if c.dep_ == "amod" for g in c.children if g.dep_ == "amod"]
+    role_preps = [c for c in role.children if c.dep_ == "prep" and c.lower_ in preps]
+    role_preps += [
+        g for p in role_preps for g in p.children if g.dep_ == "conj" and g.pos_ == "ADP"
+    ]
+    for prep in role_preps:  # "an ally of Russia and of its president"
         for obj in (g for g in prep.children if g.dep_ == "pobj"):
             targets.append(obj)
             targets.extend(c for c in obj.children if c.dep_ in ("conj", "poss"))
@@ -389,16 +1262,26 @@ def _bare_name(name: str) -> str:
     return " ".join(words)
 
 
-def _coordinated(events: list[Event], by_token: dict[int, Event], doc: Doc) -> list[EventRelation]:
-    """ "was arrested, convicted and sentenced": each coordinated event after the one before it."""
+def _coordinated(
+    events: list[Event],
+    by_token: dict[int, Event],
+    doc: Doc,
+    parts: dict[str, list[str]],
+    reactions: set[str],
+) -> list[EventRelation]:
+    """ "was arrested, convicted and sentenced": each coordinated event after the one before it;
+    "released them and deported them": the handover is part of the release."""
     found = []
     for tok_i, event in by_token.items():
         tok = doc[tok_i]
         if tok.dep_ != "conj" or tok.head.i not in by_token or event.modality != "asserted":
             continue
         first = by_token[tok.head.i]
-        if first.type in ("Statement",) or event.type == "Statement" or first.type == event.type:
+        if first.type in reactions or event.type in reactions or first.type == event.type:
+            continue
+        if any(c.lower_ == "or" for c in tok.head.children if c.dep_ == "cc"):
             continue
         if first.modality == "asserted" and tok.tag_ in ("VBD", "VBN"):
-            found.append(EventRelation(event.key, "after", first.key))
+            predicate = "partOf" if first.type in parts.get(event.type, ()) else "after"
+            found.append(EventRelation(event.key, predicate, first.key))
     return found
