@@ -191,3 +191,146 @@ def test_bare_capital_is_the_capital_of_the_story_country(nlp: Language) -> None
         "and Serbian police said more arrests followed in the capital.",
     )
     assert "the capital" in mentions_of(doc, "Location:Belgrade")
+
+
+def pronoun_links(doc: Doc) -> list[tuple[str, str]]:
+    return [(m.text, m.actor) for m in doc._.mentions if m.kind == "pronoun"]
+
+
+def test_pronoun_prefers_the_main_clause_subject_to_a_relative_clause_subject(
+    nlp: Language,
+) -> None:
+    doc = run(
+        nlp,
+        "Mayor Deniz Aksoy was first elected in 2019, winning the city where President Kemal "
+        "Ozturk had begun his career, and he won again last year. In 2022, he was fined.",
+    )
+    links = pronoun_links(doc)
+    assert ("his", "Person:Kemal Ozturk") in links
+    assert [key for text, key in links if text == "he"] == ["Person:Deniz Aksoy"] * 2
+
+
+def test_pronoun_falls_back_to_a_compatible_person_who_is_no_subject(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Police detained the husband of Olga Petrenko on Monday. She said the arrest was illegal.",
+    )
+    assert ("She", "Person:Olga Petrenko") in pronoun_links(doc)
+
+
+def test_pronoun_chain_carries_across_sentences(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "The court heard from Marta Lisowska, a teacher. She was detained in May. "
+        "Police later searched the flat. She was released on Friday.",
+    )
+    assert [key for text, key in pronoun_links(doc) if text == "She"] == [
+        "Person:Marta Lisowska"
+    ] * 2
+
+
+def test_pronoun_in_a_quote_is_not_the_speaker(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Activist Pavel Hrib refused to leave, Andrei Sokal told reporters. "
+        "“He will not go into exile,” Sokal added.",
+    )
+    assert ("He", "Person:Pavel Hrib") in pronoun_links(doc)
+
+
+def test_object_pronoun_is_not_the_subject_of_its_own_clause(nlp: Language) -> None:
+    doc = run(nlp, "Viktor Lasko was arrested in May. Judge Marek Novak sentenced him on Friday.")
+    assert ("him", "Person:Viktor Lasko") in pronoun_links(doc)
+
+
+def test_reflexive_pronoun_is_the_subject_of_its_clause(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Judge Marek Novak freed the men. Negotiator Luis Ferrer posted a photo of himself "
+        "with them.",
+    )
+    assert ("himself", "Person:Luis Ferrer") in pronoun_links(doc)
+
+
+def test_pronoun_after_an_unnamed_person_is_left_alone(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Minister Ivan Kolar praised the police. One protester was killed, and officials said "
+        "he was hit by a truck.",
+    )
+    assert not [link for link in pronoun_links(doc) if link[0] == "he"]
+
+
+def test_they_and_them_link_to_the_one_group_nearby(nlp: Language) -> None:
+    doc = run(nlp, "Police detained 40 activists on Sunday and released them on Monday.")
+    links = pronoun_links(doc)
+    assert len(links) == 1 and links[0][0] == "them"
+    assert links[0][1].startswith("Group:") and "activists" in links[0][1]
+    doc = run(nlp, "Police detained 40 activists on Sunday and released some of them.")
+    assert not pronoun_links(doc)
+
+
+def test_groups_with_the_same_count_are_one_group(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "The government freed 120 opponents on Friday. The 120 freed political prisoners "
+        "flew to Madrid, and the 120 others were met by relatives.",
+    )
+    groups = [key for key in doc._.actors if key.startswith("Group:") and "120" in key]
+    assert groups == ["Group:120 freed political prisoners"]
+    aliases = doc._.actors[groups[0]].aliases
+    assert "120 opponents" in aliases
+
+
+def test_small_counts_do_not_merge_groups(nlp: Language) -> None:
+    doc = run(nlp, "Two journalists were jailed, and two lawyers were fined.")
+    groups = [key for key in doc._.actors if key.startswith("Group:")]
+    assert len(groups) == 2
+
+
+def test_description_of_a_person_must_be_a_person_noun(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "The deal freed opposition figure Ilya Borin and Vadim Karas, a dual citizen who was "
+        "jailed last year for treason, a verdict that he called a political vendetta.",
+    )
+    for actor in doc._.actors.values():
+        assert not any(alias.startswith("a verdict") for alias in actor.aliases)
+
+
+def test_titled_phrase_stops_at_a_coordinated_name(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "It followed a phone call between U.S. President Donald Trump and Moldova’s President "
+        "Alexandru Rusu on Friday.",
+    )
+    popa = doc._.actors["Person:Alexandru Rusu"]
+    assert not any("Trump" in alias for alias in popa.aliases)
+
+
+def test_possessive_in_a_relative_clause_belongs_to_the_named_head(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "President Elena Marin spoke with Viktor Hale on Monday. It was a win for Hale, "
+        "who has ruled his party for a decade.",
+    )
+    assert ("his", "Person:Viktor Hale") in pronoun_links(doc)
+
+
+def test_possessive_in_a_relative_clause_of_an_unnamed_person_is_left_alone(
+    nlp: Language,
+) -> None:
+    doc = run(
+        nlp,
+        "Senator Paul Reyes praised the deal. It was a turnaround for a leader who has been "
+        "shunned for his crackdown.",
+    )
+    assert not [link for link in pronoun_links(doc) if link[0] == "his"]
+
+
+def test_pronoun_after_an_unnamed_court_still_links_to_the_defendant(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Reporter Ivan Duda was detained in March. Last month a court convicted him of spying.",
+    )
+    assert ("him", "Person:Ivan Duda") in pronoun_links(doc)

@@ -19,6 +19,29 @@ from kg.nlp.extensions import register_extensions
 from kg.nlp.types import Actor, Mention
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+OBJECT_DEPS = frozenset({"dobj", "pobj", "dative", "obj"})
+#: Dependencies that make a clause a modifier of a noun: its subject is a side character.
+EMBEDDED_DEPS = frozenset({"relcl", "acl"})
+#: Endings of nouns that denote people ("blogger", "activist", "politician", "dissident").
+PERSON_NOUN_ENDINGS = (
+    "er", "or", "ist", "ian", "ant", "ent", "man", "woman", "person", "ee", "ess", "zen", "ife",
+    "son", "ghter", "ther",
+)  # fmt: skip
+#: Person nouns the endings miss.
+PERSON_NOUNS = frozenset(
+    {"critic", "candidate", "advocate", "delegate", "representative", "executive", "relative",
+     "tsar", "czar", "scholar", "chief", "head", "envoy", "aide", "ally", "heir", "spouse",
+     "child", "deputy", "boss", "emir", "king", "queen", "pope", "bishop", "priest", "monk",
+     "cleric", "figure", "husband", "sister", "girlfriend", "boyfriend", "colleague", "friend",
+     "rival", "veteran", "icon", "hopeful", "nominee", "magnate", "tycoon", "oligarch",
+     "guerrilla", "rebel", "militant"}
+)  # fmt: skip
+PLURAL_PRONOUNS = frozenset({"they", "them"})
+COUNT = re.compile(r"\b\d[\d,]*\b")
+#: Counted groups with the same count of at least this size are one group.
+MIN_SHARED_COUNT = 10
+#: How many sentences before the pronoun's own a subject may stand and still be its antecedent.
+PRONOUN_LOOKBACK = 3
 NP_DEPS = frozenset({"det", "amod", "compound", "nmod", "poss", "nummod", "advmod", "npadvmod"})
 #: Dependents of a description noun that start a clause ("who ran for mayor"); a clause of
 #: MAX_CLAUSE tokens or more is a story of its own, not part of the description.
@@ -192,6 +215,10 @@ class DocState:
         ):
             head, end = suffix, suffix.i + 1
         lefts = [t for t in head.lefts if t.i < span.start and t.dep_ in NP_DEPS]
+        if span.start >= 2 and doc[span.start - 2].lower_ == "the":
+            before = doc[span.start - 1]
+            if before.text.endswith(".") and self.gaz.country_of(before.text):
+                lefts = []  # "pressure from the U.S. Name was ...": a missed sentence break
         if not lefts:
             return doc[span.start : end] if end > span.end else None
         start = min(t.left_edge.i for t in lefts)
@@ -199,6 +226,7 @@ class DocState:
             tok = doc[i]
             if (
                 tok.is_space
+                or (tok.dep_ == "cc" and key.startswith("Person:"))  # "X and Belarus' Y"
                 or (tok.is_punct and tok.text not in NP_PUNCT)
                 or (tok.pos_ == "VERB" and tok.dep_ != "amod")
                 or (tok.pos_ == "PRON" and tok.lower_ not in POSSESSIVE_PRONOUNS)
@@ -289,7 +317,7 @@ class DocState:
         if root.dep_ == "appos" and root.head.tag_ == "NN" and root.head.i < span.start:
             descriptions.append(root.head)
         for noun in descriptions:
-            if not noun.is_alpha:
+            if not noun.is_alpha or not self._person_noun(noun):
                 continue
             start = noun.left_edge.i
             end = noun.i + 1 if noun.i < span.start else noun.right_edge.i + 1
@@ -318,6 +346,18 @@ class DocState:
             if title in self.gaz.titles:
                 self.actors[key].titles.add(self.gaz.title_forms.get(title, title))
             self.add(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), key, "title")
+
+    def _person_noun(self, noun: Token) -> bool:
+        """Whether a noun can describe a person ("citizen", "blogger", "activist", "wife"),
+        so that a misparsed "X, a verdict that ..." is no description of X."""
+        lemma = noun.lemma_.lower()
+        return (
+            lemma in self.gaz.titles
+            or lemma in self.gaz.singular_person_nouns
+            or lemma in self.gaz.group_nouns
+            or lemma in PERSON_NOUNS
+            or lemma.endswith(PERSON_NOUN_ENDINGS)
+        )
 
     def _foreign(self, token: Token, key: str) -> bool:
         """Whether a token belongs to a mention of another actor."""
@@ -649,6 +689,11 @@ class DocState:
                 gender = "m"
             elif low in self.gaz.pronouns_female:
                 gender = "f"
+            elif low in PLURAL_PRONOUNS:
+                group = self._plural_antecedent(token)
+                if group is not None:
+                    self.add(token.idx, token.idx + len(token.text), group, "pronoun", alias=False)
+                continue
             else:
                 continue
             person = self._antecedent(token, gender)
@@ -656,25 +701,127 @@ class DocState:
                 self.add(token.idx, token.idx + len(token.text), person, "pronoun", alias=False)
 
     def _antecedent(self, pronoun: Token, gender: str) -> str | None:
-        sent = pronoun.sent
-        previous = self.doc[sent.start - 1].sent if sent.start > 0 else None
-        lower = previous.start_char if previous is not None else sent.start_char
-        subjects: list[tuple[int, str]] = []
+        """The person a he/she/his/her refers to, ranked as readers resolve it: the subject of
+        the pronoun's own clause for a possessive ("the president launched his career"), then
+        main-clause subjects of this and the previous sentence (a subject inside a relative
+        clause is a side character), then any person named there, then subjects a few sentences
+        back; the latest within a rank. Earlier pronoun mentions count, so chains carry on."""
+        doc = self.doc
+        sents = [pronoun.sent]
+        while len(sents) <= PRONOUN_LOOKBACK and sents[-1].start > 0:
+            sents.append(doc[sents[-1].start - 1].sent)
+        near = sents[min(1, len(sents) - 1)].start_char
+        lower = sents[-1].start_char
+        own_clause = _clause_verb(pronoun)
+        blocker = self._singular_group_subject(lower, pronoun, own_clause)
+        if self._unnamed_relative_subject(own_clause):
+            return None
+        possessive = pronoun.dep_ == "poss" or pronoun.lower_.endswith("self")
+        quoted = self._in_quote(pronoun.idx)
+        best: tuple[int, int, str] | None = None
         for m in self.mentions:
-            if not m.actor.startswith("Person:") or m.kind == "pronoun":
+            if not m.actor.startswith("Person:") or not lower <= m.start < pronoun.idx:
                 continue
-            if not lower <= m.start < pronoun.idx:
+            if m.start < blocker or m.actor not in self.actors:
                 continue
-            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if not self._gender_ok(m.actor, gender):
+                continue
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
                 continue
             root = span.root
-            if root.dep_ in SUBJECT_DEPS or (
-                root.dep_ == "compound" and root.head.dep_ in SUBJECT_DEPS
+            relative_head = (
+                own_clause.dep_ == "relcl" and span.start <= own_clause.head.i < span.end
+            )
+            if root.dep_ in {"compound", "appos", "conj"} and root.head.dep_ in SUBJECT_DEPS:
+                root = root.head  # "One of them, activist X, refused", "A and X spoke"
+            subject = root.dep_ in SUBJECT_DEPS
+            if subject and quoted and root.head.lemma_ in self.gaz.speech_verbs:
+                subject = False  # "X told AP. 'He refused ...'": the speaker says "I"
+            same_clause = _clause_verb(root).i == own_clause.i
+            if (subject and same_clause and possessive) or relative_head:
+                rank = 0  # "the president launched his career", "X, who ruled his nation"
+            elif subject and same_clause and pronoun.dep_ in OBJECT_DEPS:
+                continue  # "Ana praised her" is someone else (else "herself")
+            elif subject and m.start >= near:
+                rank = 1 if _main_clause(root) else 2
+            elif m.start >= near:
+                rank = 3
+            elif subject and _main_clause(root):
+                rank = 4
+            else:
+                continue
+            candidate = (-rank, m.start, m.actor)
+            if best is None or candidate > best:
+                best = candidate
+        return best[2] if best is not None else None
+
+    def _unnamed_relative_subject(self, verb: Token) -> bool:
+        """ "a leader who was shunned for his ...": the pronoun belongs to the unnamed person the
+        relative clause describes, not to anyone named before."""
+        if verb.dep_ != "relcl" or not any(
+            c.dep_ in SUBJECT_DEPS and c.lower_ in {"who", "that"} for c in verb.children
+        ):
+            return False
+        noun = verb.head
+        if not self._person_noun(noun) or noun.tag_ != "NN":
+            return False
+        end = noun.idx + len(noun.text)
+        return not any(m.actor.startswith("Person:") for m in self.covering(noun.idx, end))
+
+    def _plural_antecedent(self, pronoun: Token) -> str | None:
+        """they/them/their -> the one group of people named in this or the previous sentence
+        ("police detained 40 activists and released them"); nothing when two groups compete or
+        the pronoun picks a part ("some of them", "among them")."""
+        doc = self.doc
+        if pronoun.dep_ not in SUBJECT_DEPS | {"dobj"}:
+            return None  # "their" and "of them" too often mean something else or a part
+        sent = pronoun.sent
+        lower = doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+        own_subjects = _subjects_of(_clause_verb(pronoun)) if pronoun.dep_ == "dobj" else set()
+        found: set[str] = set()
+        for m in self.mentions:
+            if not lower <= m.start < pronoun.idx or m.end > pronoun.idx:
+                continue
+            if (
+                m.actor.startswith("Group:")
+                and m.text.split()[0].lower() not in POSSESSIVE_PRONOUNS
             ):
-                subjects.append((m.start, m.actor))
-        compatible = [(start, key) for start, key in subjects if self._gender_ok(key, gender)]
-        return max(compatible)[1] if compatible else None
+                span = doc.char_span(m.start, m.end, alignment_mode="expand")
+                if span is None or span.root.i in own_subjects:
+                    continue  # "police detained them": not the police
+                if span.root.tag_ in {"NNS", "NNPS", "CD"}:
+                    found.add(m.actor)
+        return found.pop() if len(found) == 1 else None
+
+    def _in_quote(self, offset: int) -> bool:
+        """Whether an offset lies inside a quotation opened earlier in its paragraph."""
+        text = self.doc.text
+        before = text[text.rfind("\n\n", 0, offset) + 1 : offset]
+        curly = before.count("\u201c") - before.count("\u201d")
+        return curly > 0 or before.count('"') % 2 == 1
+
+    def _singular_group_subject(self, lower: int, pronoun: Token, own_clause: Token) -> int:
+        """Start of the latest unnamed single person acting as subject ("one protester was
+        killed"): a pronoun after it may be that person, so no named person before it is taken.
+        Not when that person acts on the pronoun ("a court jailed him") or is what the pronoun
+        reports ("a second prisoner refused, he said")."""
+        dominating = _dominating_verbs(pronoun)
+        reported = {t.i for t in own_clause.subtree}
+        latest = -1
+        for token in self.doc.char_span(lower, pronoun.idx, alignment_mode="expand") or []:
+            if token.dep_ not in SUBJECT_DEPS or token.tag_ != "NN" or not _indefinite(token):
+                continue
+            if token.head.i in dominating or token.i in reported:
+                continue
+            lemma = token.lemma_.lower()
+            if not (lemma in PERSON_NOUNS or lemma.endswith(PERSON_NOUN_ENDINGS)):
+                continue
+            end = token.idx + len(token.text)
+            if any(m.actor.startswith("Person:") for m in self.covering(token.idx, end)):
+                continue  # "the president" already linked to a named person
+            latest = max(latest, token.left_edge.idx)
+        return latest
 
     # -- groups -------------------------------------------------------------------------------
 
@@ -689,16 +836,37 @@ class DocState:
             if actor is None:
                 continue
             if any(ch.isdigit() for ch in actor.name):
+                same = [a for _, a in counted if _same_count(a.name, actor.name)]
+                if same and same[-1].key != actor.key:
+                    # "222 opponents" ... "the 222 others": one group, under its fullest name
+                    kept = self._merge_groups(same[-1], actor)
+                    counted = [(start, kept if a is same[-1] else a) for start, a in counted]
+                    continue
                 counted.append((mention.start, actor))
                 continue
             words = mention.text.split()
             if not counted or not words or words[0].lower() != "the" or len(words) > 3:
                 continue
             head = words[-1].lower()
-            earlier = [a for _, a in counted if a.name.lower().split()[-1] == head]
+            earlier = [
+                a
+                for _, a in counted
+                if any(n.lower().split()[-1] == head for n in (a.name, *a.aliases) if n)
+            ]
             if earlier and earlier[-1].key != mention.actor:
                 self._move(mention, earlier[-1])
         self._numbers_alone(counted)
+
+    def _merge_groups(self, earlier: Actor, later: Actor) -> Actor:
+        """Join two groups; the one with the longer name keeps its key, the other's name and
+        mentions move to it."""
+        keep, drop = (later, earlier) if len(later.name) > len(earlier.name) else (earlier, later)
+        for mention in [m for m in self.mentions if m.actor == drop.key]:
+            self.mentions.discard(mention)
+            self.add(mention.start, mention.end, keep.key, "group")
+        keep.aliases |= {drop.name, *drop.aliases} - {keep.name}
+        self.actors.pop(drop.key, None)
+        return keep
 
     def _numbers_alone(self, counted: list[tuple[int, Actor]]) -> None:
         doc = self.doc
@@ -727,6 +895,62 @@ class DocState:
         if gender == "f":
             return actor_gender == "f"
         return actor_gender != "f"
+
+
+def _count_in(name: str) -> int | None:
+    match = COUNT.search(name)
+    return int(match.group().replace(",", "")) if match else None
+
+
+def _same_count(first: str, second: str) -> bool:
+    """Whether two counted groups give the same exact count of ten or more ("222 prisoners",
+    "the 222 others"): a story names one set of people by its size, smaller counts recur."""
+    count = _count_in(first)
+    return count is not None and count >= MIN_SHARED_COUNT and count == _count_in(second)
+
+
+def _clause_verb(token: Token) -> Token:
+    """The verb (or root) heading the clause a token belongs to."""
+    while token.head.i != token.i and token.pos_ not in {"VERB", "AUX"}:
+        token = token.head
+    return token
+
+
+def _indefinite(noun: Token) -> bool:
+    """ "a protester", "one prisoner", "another detainee": a new, unnamed individual."""
+    return any(
+        c.lower_ in {"a", "an", "one", "another"} and c.dep_ in {"det", "nummod"}
+        for c in noun.children
+    )
+
+
+def _dominating_verbs(token: Token) -> set[int]:
+    """Indices of the heads above a token up to the first conjunction (its own clause chain)."""
+    found: set[int] = set()
+    while token.head.i != token.i and token.dep_ != "conj":
+        token = token.head
+        found.add(token.i)
+    return found
+
+
+def _subjects_of(verb: Token) -> set[int]:
+    """Indices of a verb's subjects, shared along conjoined verbs ("X detained A and freed B")."""
+    found: set[int] = set()
+    while True:
+        found |= {c.i for c in verb.children if c.dep_ in SUBJECT_DEPS}
+        if verb.dep_ != "conj" or verb.head.i == verb.i:
+            return found
+        verb = verb.head
+
+
+def _main_clause(token: Token) -> bool:
+    """Whether a token's clause is not a noun modifier ("the city where the president had
+    launched his career" is one)."""
+    while token.head.i != token.i:
+        if token.dep_ in EMBEDDED_DEPS:
+            return False
+        token = token.head
+    return True
 
 
 def _describes(token: Token) -> bool:

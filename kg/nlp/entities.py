@@ -54,6 +54,8 @@ ORG_CLASS_NOUNS = frozenset(
      "conglomerate", "insurer", "retailer", "exporter", "refiner", "giant", "group", "party",
      "movement", "coalition", "agency", "app", "channel", "network", "charity", "watchdog"}
 )  # fmt: skip
+#: Proper nouns that name a bloc of states after "the" -> the Group's name.
+COLLECTIVE_NAMES = {"West": "the West"}
 GROUP_MODIFIERS = frozenset({"det", "nummod", "amod", "compound", "quantmod", "poss", "nmod"})
 PLACE_NOUNS = frozenset(
     {"airport", "street", "square", "district", "suburb", "suburbs", "center", "centre",
@@ -195,6 +197,11 @@ class Gazetteer:
         gaz.female_markers = words.get("female_markers", frozenset())
         gaz.female_surname_endings = tuple(persons.get("female_surname_endings", []))
         return gaz
+
+    @property
+    def person_words(self) -> frozenset[str]:
+        """Lowercase nouns that describe one person: titles and person nouns."""
+        return self.titles | self.singular_person_nouns
 
     def gender(self, actor: Actor) -> str | None:
         """ "f", "m" or None (unknown) from first names, surname endings and titles."""
@@ -340,6 +347,7 @@ class EntityRecognizer:
             if ent.label_ in OTHER_LABELS and len(ent) == 1 and self._place_context(ent):
                 found.append(Candidate(ent.start, ent.end, "LOC", "ner"))
         found.extend(self._border_areas(doc))
+        found.extend(self._collectives(doc))
         found.extend(self._regions_and_courts(doc))
         for match_id, start, end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
@@ -400,6 +408,19 @@ class EntityRecognizer:
                 taken.update(range(span.start, span.end))
         return sorted(kept, key=lambda s: s.start)
 
+    def _collectives(self, doc: Doc) -> list[Candidate]:
+        """ "the West": a proper noun naming a bloc of states, an unnamed Group, not a place
+        ("the West Bank" is one)."""
+        found: list[Candidate] = []
+        for token in doc[1:]:
+            if token.text not in COLLECTIVE_NAMES or doc[token.i - 1].lower_ != "the":
+                continue
+            nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if nxt is not None and (nxt.is_title or nxt.text in POSSESSIVE_TOKENS):
+                continue
+            found.append(Candidate(token.i, token.i + 1, "COLLECTIVE", "gaz"))
+        return found
+
     def _border_areas(self, doc: Doc) -> list[Candidate]:
         """ "the Polish border crossing", "the Finnish border": a demonym before "border"
         names a place."""
@@ -445,10 +466,23 @@ class EntityRecognizer:
             end = i
             while end < len(doc) and end - i < 3 and self._bare_name_word(doc[end]):
                 end += 1
-            if end - i >= 2 and (doc[end - 1].text in alone or doc[i].text in self.gaz.given_names):
+            if end - i >= 2 and (
+                doc[end - 1].text in alone
+                or doc[i].text in self.gaz.given_names
+                or self._introduced_as_person(doc[end - 1])
+            ):
                 spans.append(Span(doc, i, end, label="PERSON"))
             i = max(end, i + 1)
         return spans
+
+    def _introduced_as_person(self, last: Token) -> bool:
+        """ "X Y, the party's senior advisor, told ...", "X Y said": a bare name followed by a
+        person apposition, or the subject of a speech verb, names a person."""
+        if any(
+            c.dep_ == "appos" and c.lemma_.lower() in self.gaz.person_words for c in last.children
+        ):
+            return True
+        return last.dep_ == "nsubj" and last.head.lemma_ in self.gaz.speech_verbs
 
     def _bare_name_word(self, token: Token) -> bool:
         """A capitalised proper noun outside any NER span that is no title, place or org word."""
@@ -529,6 +563,8 @@ class EntityRecognizer:
             return Resolved(span, "Country", self.gaz.countries[text])
         if cand.label == "GAZ_ORG" or text in self.gaz.orgs:
             return Resolved(span, "Organization", self.gaz.orgs[text])
+        if cand.label == "COLLECTIVE":
+            return Resolved(span, "Group", COLLECTIVE_NAMES[text])
         if cand.label == "REGION":
             return Resolved(span, "Location", text)
         if cand.label == "COURT":
@@ -557,6 +593,7 @@ class EntityRecognizer:
             title
             or self._looks_like_speaker(span, cand.label)
             or self._given_name(span, cand.label)
+            or self._in_person_list(span, cand.label)
         ):
             return Resolved(span, "Person", text, title=title)
         if cand.label == "PERSON":
@@ -599,6 +636,27 @@ class EntityRecognizer:
             and len(span) >= 2
             and span[0].text in self.gaz.given_names
             and all(t.is_title or t.text in self.gaz.name_particles for t in span)
+        )
+
+    def _in_person_list(self, span: Span, label: str) -> bool:
+        """ "A B, C D and E F" with C D labelled ORG: a two- or three-word capitalised name
+        listed next to person names is a person too."""
+        if label not in {"ORG", "GPE"} or not 2 <= len(span) <= 3:
+            return False
+        if not all(t.is_title and t.pos_ == "PROPN" for t in span):
+            return False
+        doc = span.doc
+        before = span.start - 2
+        after = span.end + 1
+        return (
+            before >= 0
+            and doc[before + 1].text in {",", "and"}
+            and doc[before].ent_type_ == "PERSON"
+        ) or (
+            after < len(doc)
+            and doc[span.end].text in {",", "and"}
+            and doc[after].ent_type_ == "PERSON"
+            and doc[after].ent_iob_ == "B"
         )
 
     def _place_context(self, span: Span) -> bool:
@@ -669,10 +727,15 @@ class EntityRecognizer:
             mentions.append(Mention(r.span.start_char, r.span.end_char, surface, key, kind))
 
     def _add_groups(self, doc: Doc, actors: dict[str, Actor], mentions: list[Mention]) -> None:
+        named = [(m.start, m.end) for m in mentions]
         for span in find_groups(doc, self.gaz):
             name = group_name(span, self.gaz)
             if not name:
                 continue
+            if _is_single_unnamed_person(span.root, self.gaz) and any(
+                start < span.end_char and span.start_char < end for start, end in named
+            ):
+                continue  # "a Kyiv court" is a named body, not an unnamed person
             key = actor_key("Group", name)
             actors.setdefault(key, Actor("Group", name))
             mentions.append(Mention(span.start_char, span.end_char, span.text, key, "group"))
@@ -759,6 +822,10 @@ def find_groups(doc: Doc, gaz: Gazetteer) -> list[Span]:
     """Noun phrases headed by a person-denoting plural noun, with counts and quantifiers."""
     spans: list[Span] = []
     for token in doc:
+        if _is_single_unnamed_person(token, gaz):
+            single = doc[_left_edge(token) : token.i + 1]
+            spans.append(single)
+            continue
         if not _is_group_head(token, gaz):
             continue
         start = _left_edge(token)
@@ -793,6 +860,21 @@ def find_groups(doc: Doc, gaz: Gazetteer) -> list[Span]:
     return sorted(kept, key=lambda s: s.start)
 
 
+def _is_single_unnamed_person(token: Token, gaz: Gazetteer) -> bool:
+    """ "a demonstrator was hurt", "a second prisoner refused", "one protester was killed": an
+    unnamed individual who acts or is acted on (not "X, a journalist" nor "was a journalist")."""
+    if token.tag_ != "NN" or token.lemma_.lower() not in gaz.singular_person_nouns:
+        return False
+    if token.dep_ not in {"nsubj", "nsubjpass", "dobj", "pobj"}:
+        return False
+    if token.dep_ == "pobj" and token.head.lower_ == "as":
+        return False  # "recognized him as a prisoner of conscience" describes him
+    return any(
+        c.lower_ in {"a", "an", "one", "another"} and c.dep_ in {"det", "nummod"}
+        for c in token.children
+    )
+
+
 def _is_group_head(token: Token, gaz: Gazetteer) -> bool:
     if token.pos_ not in {"NOUN", "PROPN", "PRON", "NUM"}:
         return False
@@ -825,8 +907,11 @@ def group_name(span: Span, gaz: Gazetteer) -> str:
         tokens = tokens[1:]
     if not tokens:
         return ""
-    text = span.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
-    return clean_name(text)
+    text = clean_name(span.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)])
+    first = tokens[0]
+    if first.is_sent_start and first.is_title and first.pos_ != "PROPN":
+        text = text[0].lower() + text[1:]  # "Police said" and "police" are one group
+    return text
 
 
 @Language.factory(
