@@ -42,3 +42,13 @@ def test_dateline_lead_is_its_own_sentence(nlp) -> None:  # type: ignore[no-unty
 def test_dash_inside_an_ordinary_paragraph_is_no_dateline(nlp) -> None:  # type: ignore[no-untyped-def]
     doc = nlp("Norway — a small country — freed two fishermen on Monday.")
     assert len(list(doc.sents)) == 1
+
+
+def test_no_sentence_break_after_a_possessive_apostrophe(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Emmanuel Macron and Cyprus’ Nikos Christodoulides spoke by phone.")
+    assert len(list(doc.sents)) == 1
+
+
+def test_closing_quote_stays_with_its_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp('The envoy vowed to "keep pressing for their release."\nThey left.')
+    assert next(sent.text for sent in doc.sents).rstrip().endswith('release."')

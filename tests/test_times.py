@@ -137,3 +137,24 @@ def test_scheduled_for_a_weekday_is_the_future(nlp: Language) -> None:
     assert times(nlp, "A runoff set for Sunday was announced.", FRIDAY) == [
         ("Sunday", "2025-09-14")
     ]
+
+
+def test_day_offset_counts_from_the_last_day_named(nlp: Language) -> None:
+    text = "Troops seized the palace on September 2. In 2015 he had won. Police acted a day later."
+    assert times(nlp, text, FRIDAY)[-1] == ("a day later", "2025-09-03")
+
+
+def test_the_day_after_an_event_opening_a_sentence(nlp: Language) -> None:
+    text = "The editor was detained on September 4. The day after his detention, he spoke."
+    assert times(nlp, text, FRIDAY) == [
+        ("September 4", "2025-09-04"),
+        ("The day after", "2025-09-05"),
+    ]
+    assert times(nlp, "He spoke on September 4, the day after the vote.", FRIDAY) == [
+        ("September 4", "2025-09-04")
+    ]
+
+
+def test_hours_later_is_the_last_day_named(nlp: Language) -> None:
+    text = "The activist was detained on Monday. Hours later, police raided her office."
+    assert times(nlp, text, FRIDAY) == [("Monday", "2025-09-08"), ("Hours later", "2025-09-08")]

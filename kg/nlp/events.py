@@ -33,6 +33,10 @@ GOVERNMENT_NOUNS = (
     "leadership",
     "administration",
 )
+DELEGATE_NOUNS = ("representative", "delegation", "delegate", "negotiator", "emissary")
+COMPASS_WORDS = frozenset({"northern", "southern", "eastern", "western", "central",
+    "northeastern", "northwestern", "southeastern", "southwestern", "north", "south", "east",
+    "west"})  # fmt: skip
 OF_HEADS = ("thousand", "hundred", "dozen", "ten", "million", "number", "group", "team", "member",
             "some", "many", "most", "several", "couple", "all", "both", "each", "one")  # fmt: skip
 PLACE_TYPES = ("Country", "Location")
@@ -57,6 +61,9 @@ GIVEN_PREPS = ("over", "after", "before", "following", "since", "despite", "amid
 QUANTITY_NOUNS = frozenset(OF_HEADS) | {"swath", "range", "raft", "series", "slew", "batch",
     "round", "set", "host", "package", "wave", "portion", "part", "rest", "half", "dozens",
     "hundreds", "thousands"}  # fmt: skip
+CAUSE_PREPS = frozenset({"over", "amid", "despite"})
+BENEFIT_VERBS = frozenset({"receive", "get", "win", "secure", "obtain", "seek", "want", "gain"})
+LATER_WORDS = frozenset({"later", "subsequently", "afterwards", "afterward", "eventually"})
 SAME_TIME_MARKS = frozenset({"as", "while", "when", "whilst"})
 AGENT_ONLY_TYPES = ("Election",)
 ORDER_VERBS = frozenset({"order", "command", "direct", "instruct", "rule"})
@@ -69,15 +76,12 @@ OWNER_TYPES = frozenset({"SanctionsImposition", "SanctionsRelief", "Accusation",
 HOME_TYPES = ("Election", "Protest", "Arrest", "MilitaryAction")
 GIVEN_OF = ("light", "wake", "aftermath", "result", "spite", "view", "because")
 TITLE_MAX_WORDS = 20
-CLOSING_QUOTES = "”’"
 REPLIES = ("response", "reaction", "reply", "answer")
 JUDGING_VERBS = frozenset({"call", "describe", "term", "label", "brand", "welcome", "hail",
     "praise", "applaud", "condemn", "denounce", "criticize", "criticise", "deplore", "decry",
     "slam", "blast", "defend", "justify", "dismiss", "reject"})  # fmt: skip
 SPEECH_LEMMAS = frozenset({"say", "tell", "claim", "add", "write", "argue", "insist", "allege"})
 MOTION_WORDS = frozenset({"trip", "visit", "journey", "travel", "fly", "return", "go", "come"})
-NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                "seven": 7, "ten": 10}  # fmt: skip
 COUNTED_DEPS = ("dobj", "nsubjpass", "nsubj")
 HEADLINE_ENDS = ".!?\"”’'):;"
 NP_LEFT_DEPS = ("det", "amod", "compound", "nummod", "poss", "quantmod", "nmod", "advmod", "case")
@@ -132,6 +136,9 @@ class EventExtractor:
         self.group_nouns = set(lexicon["group_nouns"])
         self.count_skip = set(lexicon["count_skip_quantmods"])
         self.number_words: dict[str, int] = lexicon["number_words"]
+        self.territory_nouns = set(lexicon["territory_nouns"])
+        self.weapon_nouns = set(lexicon["weapon_nouns"])
+        self.means_lemmas = set(lexicon["means_lemmas"])
 
     # ------------------------------------------------------------------ pipeline entry
 
@@ -147,13 +154,53 @@ class EventExtractor:
         titles = _title_spans(doc)
         built = [(e, g) for e, g in built if e is not None and not _in_title(e, titles)]
         built = [(e, g) for e, g in built if not _quoted(e, doc)]
-        events = _later_dates(_without_given(built), doc)
+        events = _without_given(built)
+        events = [self._blame_attacker(e, events, state) for e in events]
         events = [state.places_out_of_roles(e) for e in events]
         events = [state.default_place(e) for e in _dedupe(events, doc, entries)]
         doc._.events = sorted(events, key=lambda e: (e.start, e.end, e.type))
         doc._.actors = state.actors
         doc._.mentions = sorted(state.mentions, key=lambda m: (m.start, m.end))
         return doc
+
+    def _blame_attacker(self, event: Event, events: list[Event], state: _DocState) -> Event:
+        """An accusation aimed at an attack accuses the attacker: "denounced an incursion of
+        Russian drones" -> Russia; "called the incursion a provocation" -> the country told
+        earlier as the attack's agent."""
+        token = _trigger_token(event, state.doc) if event.type == "Accusation" else None
+        if token is None or event.affected:
+            return event
+        attacks = [
+            c
+            for c in token.children
+            if c.dep_ == "dobj"
+            and any(
+                e["type"] == "MilitaryAction" for e in self.by_lemma.get((c.lemma_, "NOUN"), [])
+            )
+        ]
+        if not attacks:
+            return event
+        attack = attacks[0]
+        named = [k for o in _prep_objects(attack, ("of", "by")) for k in self._owners_of(o, state)]
+        if not named:
+            earlier = [
+                e
+                for e in events
+                if e.type == "MilitaryAction" and e.start < event.start and e.agent
+            ]
+            countries = [
+                k for k in (earlier[-1].agent if earlier else []) if k.startswith("Country:")
+            ]
+            named = countries
+        named = [k for k in named if k not in event.agent]
+        return replace(event, affected=_unique(named)) if named else event
+
+    def _owners_of(self, tok: Token, state: _DocState) -> list[str]:
+        """The actor a noun names, or the country of a weapon ("Russian drones")."""
+        found = self._actors_for(tok, state, create=False)
+        if not found and tok.lemma_.lower() in self.weapon_nouns:
+            found = self._demonym_country(tok, state)
+        return found
 
     # ------------------------------------------------------------------ triggers
 
@@ -292,7 +339,7 @@ class EventExtractor:
             roles["agent"], roles["affected"] = [], []
         start, end = token.idx, cand.end_token.idx + len(cand.end_token.text)
         quote = _quote_span(sent) if etype == "Statement" else None
-        sent_start, sent_end = _evidence_bounds(sent)
+        sent_start, sent_end = sentence_bounds(sent)
         modality = self._modality(token)
         date = _date(token, state)
         return Event(
@@ -317,6 +364,10 @@ class EventExtractor:
         token = cand.token
         if cand.entry["pos"] == "VERB":
             agents, affected, parts, mediators = self._verb_args(token)
+            if cand.entry["type"] == "Meeting":  # "flew to Moscow for talks with X"
+                parts = parts + [
+                    o for n in _prep_objects(token, ("for",)) for o in _prep_objects(n, ("with",))
+                ]
         else:
             agents, affected, parts, mediators = self._noun_args(token, cand.entry)
         etype = cand.entry["type"]
@@ -327,11 +378,20 @@ class EventExtractor:
             affected += [t for t in parts if t.head.lower_ == "among"]
             parts = []
         affected = _with_including(_expand(affected))
+        if token.lemma_.lower() in self.means_lemmas:  # "jets were scrambled": the agent's own
+            means = [t for t in affected if t.lemma_.lower() in self.weapon_nouns]
+            affected = [t for t in affected if t not in means]
+            agents = agents + means
+        if etype == "MilitaryAction" and cand.entry["pos"] == "NOUN":  # "an incursion of jets"
+            means = [t for t in affected if t.lemma_.lower() in self.weapon_nouns]
+            means = [t for t in means if t.head.lower_ == "of" and t.head.head == token]
+            affected = [t for t in affected if t not in means]
+            agents = agents + means
         if etype in OWNER_TYPES:
             affected = [self._owner(t, state) for t in affected]
         roles: dict[str, Any] = {
-            "agent": self._keys(_expand(agents), state),
-            "affected": self._keys(affected, state),
+            "agent": self._keys(_expand(agents), state, agent=True),
+            "affected": self._keys(affected, state, target=etype == "MilitaryAction"),
             "participants": self._keys(_expand(parts), state),
             "mediator": self._keys(_expand(mediators), state),
             "_affected_tokens": affected,
@@ -353,11 +413,30 @@ class EventExtractor:
                 return owner
         return tok
 
-    def _keys(self, tokens: list[Token], state: _DocState) -> list[str]:
+    def _keys(
+        self, tokens: list[Token], state: _DocState, *, agent: bool = False, target: bool = False
+    ) -> list[str]:
+        """Actor keys for role tokens; weapons stand for their country as agents ("Russian
+        drones struck" -> Russia) and are a group of their own as targets ("shot down drones")."""
         keys: list[str] = []
         for tok in tokens:
-            keys.extend(self._actors_for(tok, state, create=True))
+            found = self._actors_for(tok, state, create=True)
+            if not found and tok.lemma_.lower() in self.weapon_nouns and tok.pos_ == "NOUN":
+                if agent:
+                    found = self._demonym_country(tok, state)
+                elif target:
+                    found = [state.add_group(_np_span(tok))]
+            keys.extend(found)
         return _unique(keys)
+
+    def _demonym_country(self, tok: Token, state: _DocState) -> list[str]:
+        """The country a demonym modifier names ("Polish airspace", "Russian drones")."""
+        for child in tok.doc[tok.left_edge.i : tok.i]:
+            if child.dep_ in ("amod", "compound"):
+                key = state.country_for_demonym(child.text)
+                if key is not None:
+                    return [key]
+        return []
 
     # ------------------------------------------------------------------ verb arguments
 
@@ -374,8 +453,9 @@ class EventExtractor:
             return ([], [head]) if verb.tag_ == "VBN" else ([head], [])
         if (verb.dep_ == "conj" or _bare_participle(verb)) and head is not verb:
             h_subj, h_pass = self._subjects(head)
-            if _is_passive(verb) or (h_pass and verb.tag_ == "VBN"):
-                return [], h_pass or h_subj
+            objectless = not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.children)
+            if _is_passive(verb) or (h_pass and (verb.tag_ == "VBN" or objectless)):
+                return [], h_pass or h_subj  # "was arrested and found guilty" (VBD misread)
             return h_subj, []
         if verb.dep_ in ("xcomp", "advcl") and head.pos_ in ("VERB", "AUX"):
             objs = [c for c in head.children if c.dep_ == "dobj"]
@@ -450,14 +530,21 @@ class EventExtractor:
         gov = _governing_verb(noun)
         if gov is not None:
             mediators += _help_of(gov, self.mediator_nouns)
+        sanctions = entry["type"] in ("SanctionsImposition", "SanctionsRelief")
         if gov is not None and noun.dep_ in ("dobj", "pobj"):
             gov_subj = self._subjects(gov)[0]
             if gov.lemma_ in self.mediator_verbs:
                 mediators += gov_subj
+            elif sanctions and noun.dep_ == "dobj" and gov.lemma_ in BENEFIT_VERBS:
+                affected += gov_subj  # "Iran received sanctions relief": Iran benefits
+            elif sanctions and noun.head.lower_ == "under":
+                affected += gov_subj  # "has been under Western sanctions for years"
             elif gov.lemma_ in self.light_verbs:
                 agents += gov_subj
             if gov.lemma_ in self.light_verbs:
                 parts += _prep_objects(gov, ("with", "between"))
+            if entry["type"] == "Meeting" and noun.head.lower_ in ("at", "during"):
+                agents += gov_subj  # "ministers agreed on it at a summit": they met there
         return agents, affected, parts, mediators
 
     def _typed_preps(
@@ -472,6 +559,14 @@ class EventExtractor:
                 affected = affected + _prep_objects(token, ("for",))
         if etype in ("Protest", "Accusation", "MilitaryAction", "Threat"):
             affected = affected + _prep_objects(token, ("against", "on"))
+            gov = _governing_verb(token) if token.pos_ == "NOUN" else None
+            if gov is not None and token.dep_ == "dobj" and etype == "Protest":
+                affected = affected + _prep_objects(gov, ("against",))  # "staged them against X"
+        if etype == "Threat" and token.pos_ == "VERB" and not affected:
+            # "vowed to impose costs on X": the threatened is the target of the promised step
+            for step in (c for c in token.children if c.dep_ == "xcomp"):
+                objs = [step] + [c for c in step.children if c.dep_ == "dobj"]
+                affected = affected + [t for o in objs for t in _prep_objects(o, ("on", "against"))]
         if etype == "Request":
             affected = affected + _prep_objects(token, ("on", "upon", "to"))
         if etype in ("Request", "Aid", "Threat") and token.pos_ == "NOUN":
@@ -487,6 +582,11 @@ class EventExtractor:
 
     def _actors_for(self, tok: Token, state: _DocState, *, create: bool) -> list[str]:
         tok = _resolve_relative([tok])[0]
+        if tok.lemma_.lower() in DELEGATE_NOUNS:  # "representatives of A and B" act for A, B
+            objs = _expand(_prep_objects(tok, ("of",)))
+            keys = [k for o in objs for k in self._actors_for(o, state, create=False)]
+            if keys:
+                return _unique(keys)
         mention = state.index.for_token(tok)
         if mention is not None and mention.actor in state.actors:
             return [mention.actor]
@@ -503,6 +603,12 @@ class EventExtractor:
                 hit = state.index.for_token(obj)
                 if hit is not None and hit.actor in state.actors:
                     return [hit.actor]
+            if country := self._demonym_country(tok, state):
+                return country  # "the Serbian government" acts for Serbia
+        if tok.lemma_.lower() in self.territory_nouns and (
+            country := self._demonym_country(tok, state)
+        ):
+            return country  # "violated Polish airspace": Poland is what was violated
         if create and self._is_group(tok):
             return [state.add_group(_np_span(tok))]
         return []
@@ -743,10 +849,25 @@ class _DocState:
                     keys.append(key)
                 elif country := self.country_for_place(actor):
                     keys.append(country)
-                elif location is None:
-                    location = key
+                else:
+                    if role == "affected" and (region_of := self.country_of_region(actor)):
+                        keys.append(region_of)  # "pounded western Ukraine": Ukraine is hit
+                    if location is None:
+                        location = key
             roles[role] = _unique(keys)
         return replace(event, location=location, **roles)
+
+    def country_of_region(self, place: Actor) -> str | None:
+        """The key of the country a compass region names ("western Ukraine"), if any."""
+        first, _, rest = place.name.partition(" ")
+        if first.lower() not in COMPASS_WORDS or not rest:
+            return None
+        country = default_gazetteer().country_of(rest)
+        if country is None:
+            return None
+        key = actor_key("Country", country)
+        self.actors.setdefault(key, Actor("Country", country))
+        return key
 
     def country_for_place(self, place: Actor) -> str | None:
         """The key of the country whose capital or seat of government `place` names, if any."""
@@ -755,6 +876,15 @@ class _DocState:
             return None
         key = actor_key("Country", country)
         self.actors.setdefault(key, Actor("Country", country)).aliases.add(place.name)
+        return key
+
+    def country_for_demonym(self, word: str) -> str | None:
+        """The key of the country a demonym ("Polish") names, added as an actor if missing."""
+        country = default_gazetteer().country_for_demonym(word)
+        if country is None:
+            return None
+        key = actor_key("Country", country)
+        self.actors.setdefault(key, Actor("Country", country))
         return key
 
     def pronoun_antecedent(self, tok: Token) -> str | None:
@@ -1025,13 +1155,34 @@ def _shares_time(verb: Token) -> bool:
     """Whether a verb takes the time of the word above it: a controlled or coordinated verb
     ("tried to flee", "was arrested in 2011 and convicted"), not a copula's new clause; a
     participle or "in which" clause on a noun shares the noun's time."""
+    if any(c.dep_ == "advmod" and c.lower_ in LATER_WORDS for c in verb.children):
+        return False  # "was detained in 2015 and later sentenced": some undated time after
     if (verb.dep_ == "acl" and verb.tag_ == "VBG") or _ordered(verb):
         return True  # "a video urging Russians to ...", "ordered him held": the main time
     if verb.dep_ == "relcl" and _in_which(verb):
         return True  # "an interview in which he praised ...": when the interview was
+    if _narrative_relative(verb):
+        return True  # "talks with Putin, who brushed off the criticism": the story goes on
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.dep_ == "pobj":
+        return True  # "appeared in a video released by ...": the video came out then
     if verb.head.pos_ == "VERB":
         return verb.dep_ in ("xcomp", "conj") or _bare_participle(verb) or _same_time_clause(verb)
     return verb.head.pos_ == "AUX" and verb.dep_ == "conj" and not _has_subject(verb)
+
+
+def _narrative_relative(verb: Token) -> bool:
+    """A non-restrictive relative clause in the simple past (", which lifted ...", ", who
+    dismissed ..."): the lead's next step, told at the time of the clause it hangs in; not a
+    perfect or passive background clause (", who had been jailed ...")."""
+    if verb.dep_ != "relcl" or verb.tag_ != "VBD":
+        return False
+    if any(c.dep_ in ("aux", "auxpass", "neg") for c in verb.children):
+        return False
+    subject = [c for c in verb.children if c.dep_ in SUBJ_DEPS]
+    if not subject or subject[0].lower_ not in ("who", "which"):
+        return False
+    first = verb.doc[subject[0].i - 1] if subject[0].i > 0 else None
+    return first is not None and first.text == ","
 
 
 def _same_time_clause(verb: Token) -> bool:
@@ -1042,6 +1193,8 @@ def _same_time_clause(verb: Token) -> bool:
     marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
     if marks:
         return marks <= SAME_TIME_MARKS
+    if verb.tag_ == "VBG" and not _has_subject(verb):
+        return True  # "imposed sanctions on Friday, accusing him of ...": a participial adjunct
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
@@ -1063,11 +1216,46 @@ def _has_subject(verb: Token) -> bool:
 def _own_times(anchor: Token, local: list[tuple[TimeExpr, Token]]) -> list[TimeExpr]:
     """Time expressions whose path up the tree reaches `anchor` before any other verb; for a
     "when" clause on a time ("in 2018, when police crushed ..."), that time."""
-    own = [t for t, root in local if _clause_anchor(root, anchor) == anchor]
+    own = [
+        t
+        for t, root in local
+        if _clause_anchor(root, anchor) == anchor and _dates_clause(t, root, anchor)
+    ]
     if not own and anchor.dep_ == "relcl" and any(c.lower_ == "when" for c in anchor.children):
         head = anchor.head
         own = [t for t, _ in local if t.start <= head.idx < t.end]
     return own
+
+
+def _dates_clause(time: TimeExpr, root: Token, anchor: Token) -> bool:
+    """Whether a time in the clause of `anchor` dates it. Not the start of a repeated action
+    ("has jailed hundreds since 2018"; but "has been jailed since 2020" dates the jailing), nor
+    a time that only modifies a noun ("over last year's crackdown", "whose 2018 reelection was
+    rejected")."""
+    doc = anchor.doc
+    span = doc.char_span(time.start, time.end, alignment_mode="expand")
+    if (
+        span is not None
+        and span.start > 0
+        and doc[span.start - 1].lower_ == "since"
+        and not any(c.dep_ == "auxpass" for c in anchor.children)
+    ):
+        return False
+    if root.head == anchor:
+        return True
+    if root.dep_ == "poss":
+        return False
+    cur = root.head
+    for _ in range(8):  # "jailed over the protests of July 2021": the protests' time
+        if cur == anchor or cur.head == cur:
+            break
+        if cur.dep_ == "prep" and cur.lower_ in CAUSE_PREPS and root.head != cur:
+            return False
+        cur = cur.head
+    return not (
+        root.dep_ in ("compound", "nummod", "amod", "nmod")
+        and root.head.dep_ in SUBJ_DEPS + PASS_SUBJ_DEPS
+    )
 
 
 def _date(token: Token, state: _DocState) -> str | None:
@@ -1087,6 +1275,8 @@ def _date(token: Token, state: _DocState) -> str | None:
             break
         if cur.pos_ not in ("VERB", "AUX"):
             above = _verb_above(cur)
+        elif cur.dep_ == "conj" and (partner := _conj_partner(cur)) != cur.head:
+            above = partner
         else:
             above = cur.head if _shares_time(cur) else None
         if above is None:
@@ -1102,6 +1292,27 @@ def _date(token: Token, state: _DocState) -> str | None:
     return best.value
 
 
+def _conj_partner(verb: Token) -> Token:
+    """The verb a subjectless conjunct really coordinates with. The parser often hangs it on
+    the last verb before it ("demanded that they free him and condemned ...", "insisting he
+    acted to protect them and accusing ..."): a past or -ing form joined to a verb of another
+    form, or to a "there is" clause, belongs to the nearest verb above of its own form."""
+    head = verb.head
+    if _has_subject(verb) or verb.tag_ not in ("VBD", "VBG"):
+        return head
+    mismatched = verb.tag_ != head.tag_ and not (verb.tag_ == "VBD" and head.tag_ == "VBN")
+    if not (mismatched or any(c.dep_ == "expl" for c in head.children)):
+        return head
+    cur = head
+    for _ in range(6):
+        if cur.head == cur:
+            return head
+        cur = cur.head
+        if cur.tag_ == verb.tag_:
+            return cur
+    return head
+
+
 def _near_head_date(token: Token, state: _DocState) -> str | None:
     """ "freed them on Saturday, hours after X": X's day is the main clause's day; "a day
     after X" is the day before it. Only for a main clause dated to the day."""
@@ -1115,6 +1326,9 @@ def _near_head_date(token: Token, state: _DocState) -> str | None:
     if not spans:
         return None
     unit = spans[-1]
+    for time, _root in state.times:
+        if unit.lemma_.lower() in TIME_UNITS and time.start <= unit.idx < time.end:
+            return time.value  # "a day after X" is already resolved to X's day
     if unit.lemma_.lower() in ("hour", "minute", "moment"):
         shift = 0
     elif unit.lemma_.lower() == "day" and any(c.lower_ in ("a", "one") for c in unit.children):
@@ -1125,63 +1339,6 @@ def _near_head_date(token: Token, state: _DocState) -> str | None:
     if head_date is None or len(head_date) != len("2025-01-01"):
         return None
     return (Date.fromisoformat(head_date) + timedelta(days=shift)).isoformat()
-
-
-def _clause_top(token: Token) -> Token | None:
-    """The verb whose time a trigger shares (see `_shares_time`), or None."""
-    cur = token
-    for _ in range(6):
-        if cur.pos_ not in ("VERB", "AUX"):
-            above = _verb_above(cur)
-            if above is None:
-                return None
-            cur = above
-        elif _shares_time(cur) and cur.head is not cur:
-            cur = cur.head
-        else:
-            return cur
-    return cur
-
-
-def _later_shift(verb: Token) -> int | None:
-    """Days a clause's "hours later", "a day later", "two days earlier" moves from the event
-    told before it; None without such a phrase."""
-    for adv in (c for c in verb.children if c.lower_ in ("later", "earlier")):
-        for unit in (c for c in adv.children if c.dep_ == "npadvmod"):
-            lemma = unit.lemma_.lower()
-            if lemma in ("hour", "minute", "moment"):
-                return 0
-            if lemma not in ("day", "week"):
-                continue
-            nums = [c for c in unit.children if c.dep_ == "nummod"]
-            count = (
-                1
-                if not nums
-                else NUMBER_WORDS.get(nums[0].lower_)
-                or (int(nums[0].text) if nums[0].text.isdigit() else None)
-            )
-            if count is None:
-                continue
-            days = count * (7 if lemma == "week" else 1)
-            return days if adv.lower_ == "later" else -days
-    return None
-
-
-def _later_dates(events: list[Event], doc: Doc) -> list[Event]:
-    """Date "she was released hours later", "a day later, his team published ..." from the
-    last event told before it that is dated to the day."""
-    out: list[Event] = []
-    for event in sorted(events, key=lambda e: e.start):
-        token = _trigger_token(event, doc)
-        top = _clause_top(token) if token is not None and event.date is None else None
-        shift = _later_shift(top) if top is not None else None
-        if shift is not None:
-            dated = [e for e in out if e.date and len(e.date) == len("2025-01-01")]
-            if dated:
-                day = Date.fromisoformat(dated[-1].date or "") + timedelta(days=shift)
-                event = replace(event, date=day.isoformat())
-        out.append(event)
-    return out
 
 
 def _names_in_subjects(subjects: list[Token], state: _DocState) -> list[str]:
@@ -1207,30 +1364,6 @@ def _unique(keys: list[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------------- deduplication
-
-
-def _evidence_bounds(sent: Span) -> tuple[int, int]:
-    """The sentence's offsets, joined to a previous sentence the parser cut off in mid-phrase
-    ("Belarus’ | Alexander ..."), and with a closing quotation mark the parser left to the
-    next sentence ('... in the region."') given back to it."""
-    start, end = sentence_bounds(sent)
-    text = sent.doc.text
-    if sent.start > 0:  # "... Trump and Belarus’ | Alexander Lukashenko spoke": a bad split
-        prev = sent.doc[sent.start - 1].sent
-        tail = text[prev.start_char : start].rstrip()
-        broken = (
-            bool(re.search(r"[A-Za-z][’']?$", tail)) and "\n\n" not in text[prev.start_char : start]
-        )
-        if broken and tail:
-            start = sentence_bounds(prev)[0]
-    inside = text[start:end]
-    curly = inside.count("“") > inside.count("”")
-    straight = inside.count('"') % 2 == 1
-    if end < len(text) and (
-        (text[end] in CLOSING_QUOTES and curly) or (text[end] == '"' and straight)
-    ):
-        end += 1
-    return start, end
 
 
 def _quoted(event: Event, doc: Doc) -> bool:

@@ -1,4 +1,5 @@
-"""Paragraph breaks and datelines are sentence breaks, never joined to the next sentence."""
+"""Paragraph breaks and datelines are sentence breaks, never joined to the next sentence; a
+possessive apostrophe or a closing quotation mark never ends one."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 DASHES = {"—", "–", "--", "-"}
+APOSTROPHES = {"'", "’"}
+CLOSING_QUOTES = {"”", "’", '"'}
+SENTENCE_ENDS = {".", "?", "!"}
 MAX_DATELINE_TOKENS = 8
 
 
@@ -18,9 +22,33 @@ def newskg_paragraphs(doc: Doc) -> Doc:
             token.is_sent_start = True
             _split_dateline(doc, token)
             paragraph_start = False
+        elif not paragraph_start and token.i > 0:
+            _keep_attached(doc[token.i - 1], token)
         if "\n\n" in token.whitespace_ or (token.is_space and "\n\n" in token.text):
             paragraph_start = True
     return doc
+
+
+def _keep_attached(prev: Token, token: Token) -> None:
+    """Forbid two bad splits the parser makes: after a possessive apostrophe ("Belarus’ |
+    Alexander Lukashenko") and before the quotation mark closing a quoted sentence
+    ('... in the region. | "')."""
+    if "\n" in prev.whitespace_:
+        return
+    possessive = (
+        prev.text in APOSTROPHES
+        and prev.whitespace_ != ""
+        and prev.i > 0
+        and prev.doc[prev.i - 1].whitespace_ == ""
+        and prev.doc[prev.i - 1].text[-1:].lower() == "s"
+    )
+    closing = token.text in CLOSING_QUOTES and prev.text in SENTENCE_ENDS and not prev.whitespace_
+    if possessive or closing:
+        token.is_sent_start = False
+    if closing:  # '... release." They left.': the sentence ends after the quotation mark
+        following = next((t for t in token.doc[token.i + 1 :] if not t.is_space), None)
+        if following is not None and following.text[:1].isupper():
+            following.is_sent_start = True
 
 
 def _split_dateline(doc: Doc, first: Token) -> None:

@@ -116,6 +116,14 @@ class TimeGrammar:
                 self._offset,
             ),
             (
+                re.compile(
+                    rf"\b(?:(?:{num_alt}|a\s+few|a|an)\s+)?(?:hours|minutes|moments)\s+"
+                    rf"(?:later|earlier|after|before)\b",
+                    re.IGNORECASE,
+                ),
+                self._hours_away,
+            ),
+            (
                 re.compile(r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.IGNORECASE),
                 self._deictic,
             ),
@@ -124,6 +132,14 @@ class TimeGrammar:
                     r"\bthe\s+(?:following|next)\s+(?P<unit>day|month|year)\b", re.IGNORECASE
                 ),
                 self._following,
+            ),
+            (
+                re.compile(
+                    r"\bthe\s+(?:day|night|morning|evening)\s+(?P<dir>after|before)"
+                    r"(?=\s+(?:his|her|their|its|the)\b)",
+                    re.IGNORECASE,
+                ),
+                self._day_around_event,
             ),
             (
                 re.compile(
@@ -190,6 +206,8 @@ class TimeGrammar:
             anchor, precision = value_to_date(value)
             if not (ctx.published and anchor > ctx.published and _is_future_at(ctx, start, end)):
                 ctx.previous, ctx.previous_precision = anchor, precision
+                if precision == "day":
+                    ctx.previous_day = anchor
             yield Found(start, end, value)
 
     # -- rules --------------------------------------------------------------------------------
@@ -282,9 +300,15 @@ class TimeGrammar:
                 return None
             return iso_month(*shift_months(anchor.year, anchor.month, count))
         if precision in {"year", "month"}:
-            return None
+            if direction == "ago" or ctx.previous_day is None:
+                return None
+            anchor = ctx.previous_day  # "a day later" counts from the last day named
         days = count * (7 if unit == "week" else 1)
         return (anchor + timedelta(days=days)).isoformat()
+
+    def _hours_away(self, m: re.Match[str], ctx: Context) -> str | None:
+        """ "hours later", "minutes after X": the same day as the last day named."""
+        return ctx.previous_day.isoformat() if ctx.previous_day else None
 
     def _following(self, m: re.Match[str], ctx: Context) -> str | None:
         """ "the following year" after "in May 2020" is 2021: one unit after the last date."""
@@ -307,6 +331,14 @@ class TimeGrammar:
         if ctx.previous is None or ctx.previous_precision != "day":
             return None
         return ctx.previous.isoformat()
+
+    def _day_around_event(self, m: re.Match[str], ctx: Context) -> str | None:
+        """ "The day after his arrest, he appeared ...": opening a sentence, the day next to
+        the last day named (the event's day); elsewhere it follows its clause's own date."""
+        if ctx.previous_day is None or not _opens_sentence(ctx.doc, m.start()):
+            return None
+        shift = 1 if m.group("dir").lower() == "after" else -1
+        return (ctx.previous_day + timedelta(days=shift)).isoformat()
 
     def _days_around(self, m: re.Match[str], ctx: Context) -> str | None:
         """ "in the days before Friday's vote": several days, dated by the month of that day."""
@@ -363,6 +395,17 @@ def _word_follows(m: re.Match[str]) -> bool:
     return bool(rest) and rest[0].isalpha()
 
 
+def _opens_sentence(doc: Doc, start: int) -> bool:
+    """Whether the character offset begins a sentence, or follows only a sentence-initial "On"."""
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    first = span[0]
+    if first.is_sent_start:
+        return True
+    return first.i > 0 and doc[first.i - 1].lower_ == "on" and bool(doc[first.i - 1].is_sent_start)
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop surrounding spaces and commas, and a sentence full stop after a full month name."""
     while start < end and text[start].isspace():
@@ -384,6 +427,8 @@ class Context:
     published: date | None
     previous: date | None = None
     previous_precision: str | None = None
+    previous_day: date | None = None
+    """The last date named to the day, which "a day later" counts from."""
     future: bool = False
     year_ok: bool = True
 
@@ -397,6 +442,7 @@ class Context:
             self.published,
             self.previous,
             self.previous_precision,
+            self.previous_day,
             is_future(span),
             is_year_like(span),
         )
