@@ -268,3 +268,263 @@ def test_arrest_of_one_person_is_no_crackdown(nlp: Language) -> None:
         nlp, "Thousands protested in the capital on Sunday. Police detained the mayor on Monday."
     )
     assert ("Arrest", "causedBy", "Protest") not in event_triples(doc)
+
+
+def trigger_triples(doc: Doc) -> set[tuple[str, str, str]]:
+    by_key = {e.key: e.trigger for e in doc._.events or []}
+    return {(by_key[r.subject], r.predicate, by_key[r.object]) for r in doc._.event_relations or []}
+
+
+def test_connective_before_a_subjectless_second_verb(nlp: Language) -> None:
+    # the parser reads "after border guards" as a phrase and "ordered" as a second verb
+    doc = run(
+        nlp,
+        "The bank was sanctioned by Britain and Canada after border guards ordered a cargo "
+        "ship to dock in Tallinn.",
+    )
+    found = event_triples(doc)
+    assert ("SanctionsImposition", "after", "Request") in found
+    assert ("SanctionsImposition", "causedBy", "Request") in found  # an order is coercive
+
+
+@pytest.mark.parametrize("mark", ["Once", "After", "When"])
+def test_arrest_once_something_happened_comes_after_the_order(nlp: Language, mark: str) -> None:
+    doc = run(
+        nlp,
+        "Officials ordered the freighter to land in Almaty. "
+        f"{mark} the plane landed, security officers arrested Ivan Orlov.",
+    )
+    assert ("Arrest", "after", "Request") in event_triples(doc)
+
+
+def test_condemned_diversion_is_caused_by_the_order(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Officials ordered the cargo ship to dock in Riga. The EU imposed sanctions on the port "
+        "authority the same week. The Danish foreign minister condemned the diversion as piracy.",
+    )
+    assert ("Accusation", "causedBy", "Request") in event_triples(doc)
+
+
+def test_reaction_answers_what_was_done_to_the_speaker(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Police detained 300 protesters on Monday. On Friday a judge jailed Ana Lopez pending "
+        "trial. She wrote on social media, calling the case a farce.",
+    )
+    assert ("calling", "causedBy", "jailed") in trigger_triples(doc)
+
+
+def test_undated_steps_take_the_date_told_in_their_sentence(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Ivan Petrov tried to run for mayor in 2015 but was arrested and convicted of fraud. "
+        "He was arrested again in March 2023.",
+    )
+    by_key = {e.key: e for e in doc._.events or []}
+    later = [(by_key[r.subject], by_key[r.object]) for r in doc._.event_relations or []]
+    assert not any(s.type == "Conviction" and o.date == "2023-03" for s, o in later)
+    assert any(s.date == "2023-03" and o.type == "Conviction" for s, o in later)
+
+
+def test_reaction_speaks_of_what_happened_not_what_was_hoped(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "The United States lifted sanctions on the mining company on Monday. The company could "
+        "seek a further easing of sanctions. The opposition leader warned that the easing of "
+        "sanctions would strengthen the regime.",
+    )
+    assert ("warned", "causedBy", "lifted") in trigger_triples(doc)
+
+
+def test_demand_to_release_is_caused_by_the_arrest(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Police detained 400 people in the capital on Sunday. "
+        "The State Department urged the authorities to release those detained.",
+    )
+    assert ("Request", "causedBy", "Arrest") in event_triples(doc)
+    doc = run(
+        nlp,
+        "Police detained 400 people in the capital on Sunday. "
+        "The opposition released a video urging people to rally again.",
+    )
+    assert ("Request", "causedBy", "Arrest") not in event_triples(doc)
+
+
+def test_background_force_is_no_crackdown_on_current_rallies(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Thousands of demonstrators rallied in the capital. The opposition leader survived a "
+        "poisoning in 2019 that he blames on the security services.",
+    )
+    assert ("MilitaryAction", "causedBy", "Protest") not in event_triples(doc)
+    doc = run(
+        nlp,
+        "Thousands of demonstrators rallied in the capital. Riot police fired tear gas at them.",
+    )
+    assert ("MilitaryAction", "causedBy", "Protest") in event_triples(doc)
+
+
+def test_congratulations_on_a_victory_answer_the_election(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Kenya held a presidential election on Tuesday. "
+        "Ugandan President Yoweri Museveni congratulated the winner on his victory.",
+    )
+    assert ("Statement", "causedBy", "Election") in event_triples(doc)
+
+
+def test_promised_release_before_the_first_one_done_can_be_part_of_a_deal(
+    nlp: Language,
+) -> None:
+    doc = run(
+        nlp,
+        "Venezuela said Monday it would release 300 prisoners, and Washington signed an agreement "
+        "brokered by Norway. The government freed the first 40 inmates on Friday.",
+    )
+    assert ("release", "partOf", "signed") in trigger_triples(doc)
+
+
+def test_background_relative_clause_is_not_the_main_event(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Two Canadians who had been jailed in China for three years were released on Friday. "
+        '"This is a day of joy for our country," Prime Minister Justin Trudeau said.',
+    )
+    assert ("Statement", "causedBy", "PrisonerRelease") in event_triples(doc)
+
+
+def test_demand_for_a_persons_release_is_not_caused_by_a_crowd_arrest(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Police detained 2,000 protesters on Saturday. Opposition groups demanded the release of "
+        "the jailed opposition leader Ivan Orlov.",
+    )
+    assert ("Request", "causedBy", "Arrest") not in event_triples(doc)
+    doc = run(
+        nlp,
+        "Police detained the opposition leader Ivan Orlov on Friday. Police detained 2,000 "
+        "protesters on Saturday. Opposition groups demanded the release of Ivan Orlov.",
+    )
+    by_key = {e.key: e for e in doc._.events or []}
+    causes = [by_key[r.object] for r in doc._.event_relations or [] if r.predicate == "causedBy"]
+    assert [list(e.affected) for e in causes] == [["Person:Ivan Orlov"]]
+
+
+def test_later_crowd_arrests_are_parts_of_the_crackdown_in_the_lead(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Riot police broke up protests in the capital with tear gas and mass arrests on Saturday. "
+        "The rallies were the largest in years. Opposition leaders spoke from a stage. Many "
+        "carried flags. Some sang the national anthem. The government called them hooligans. "
+        "Late that night, officers detained 800 people outside parliament.",
+    )
+    found = trigger_triples(doc)
+    assert ("detained", "partOf", "arrests") in found
+    assert ("detained", "causedBy", "protests") not in found
+
+
+def test_accusation_far_from_the_main_event_is_not_guessed(nlp: Language) -> None:
+    lead = "Police detained 300 protesters in the capital on Sunday. "
+    filler = (
+        "The rallies were the largest in years. Opposition leaders spoke from a stage. Many "
+        "carried flags. Some sang the national anthem. Shops closed early. "
+    )
+    accusation = "The interior minister accused foreign agents of meddling."
+    assert ("Accusation", "causedBy", "Arrest") in event_triples(run(nlp, lead + accusation))
+    far = event_triples(run(nlp, lead + filler + accusation))
+    assert ("Accusation", "causedBy", "Arrest") not in far
+
+
+@pytest.mark.parametrize(
+    ("text", "triple"),
+    [
+        ("Iran freed two French citizens on Monday. In return, France released an Iranian "
+         "engineer.",
+         ("PrisonerRelease", "causedBy", "PrisonerRelease")),
+        ("Thousands of protesters marched on parliament on Friday. In response, riot police "
+         "fired tear gas at the crowd.",
+         ("MilitaryAction", "causedBy", "Protest")),
+    ],
+)  # fmt: skip
+def test_objectless_in_return_answers_what_was_told_before(
+    nlp: Language, text: str, triple: tuple[str, str, str]
+) -> None:
+    assert triple in event_triples(run(nlp, text))
+
+
+def test_connective_to_a_definite_noun_names_the_event_told_before(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Washington lifted sanctions on the country's mining sector on Monday. "
+        "Hours after the announcement, the government freed 20 political prisoners.",
+    )
+    assert ("PrisonerRelease", "causedBy", "SanctionsRelief") in event_triples(doc)
+
+
+def test_connective_clause_reaches_an_event_below_its_verb_but_not_what_is_said(
+    nlp: Language,
+) -> None:
+    doc = run(
+        nlp,
+        "A judge sentenced the priest to ten years on Friday, a day after he refused to board a "
+        "bus that was taking 50 freed prisoners into exile.",
+    )
+    assert ("Conviction", "after", "Deportation") in event_triples(doc)
+    doc = run(
+        nlp,
+        "Protests erupted on Monday, hours after the prime minister announced that the "
+        "government would suspend talks with the EU.",
+    )
+    assert ("Protest", "after", "Meeting") not in event_triples(doc)
+
+
+def test_reaction_takes_the_event_noun_nearest_to_it(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "The exchange also brought freedom for several dissidents, among them Ivan Orlov, an "
+        "activist who was convicted in 2021 of treason, a verdict that he and his lawyers called "
+        "a farce.",
+    )
+    found = event_triples(doc)
+    assert ("Accusation", "causedBy", "Conviction") in found
+    assert ("Accusation", "causedBy", "PrisonerRelease") not in found
+
+
+def test_new_arrest_follows_an_old_case_only_when_told_close_by(nlp: Language) -> None:
+    near = (
+        "In 2019, Ivan Petrov was convicted of insulting officials. "
+        "Police detained Petrov on Monday."
+    )
+    assert ("Arrest", "after", "Conviction") in event_triples(run(nlp, near))
+    far = (
+        "Police detained the mayor, Ivan Petrov, on Monday. The city council met in an emergency "
+        "session. Crowds gathered outside city hall. Shops closed early. In 2019, Petrov was "
+        "convicted of insulting officials."
+    )
+    assert ("Arrest", "after", "Conviction") not in event_triples(run(nlp, far))
+
+
+def test_misdeed_explains_the_sanction_told_with_it(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "The EU imposed travel bans on five judges on Monday. It has already sanctioned 40 "
+        "officials over a crackdown in which thousands of people were detained.",
+    )
+    found = trigger_triples(doc)
+    assert ("sanctioned", "causedBy", "detained") in found
+    assert ("imposed", "causedBy", "detained") not in found
+
+
+@pytest.mark.parametrize(
+    ("call", "caused"),
+    [
+        ("The opposition leader had urged supporters to take to the streets.", True),
+        ("The opposition leader urged supporters not to take to the streets.", False),
+        ("The opposition leader urged supporters to take action.", False),
+    ],
+)
+def test_protest_is_caused_by_a_call_to_protest(nlp: Language, call: str, caused: bool) -> None:
+    doc = run(nlp, "Tens of thousands of people rallied across the country on Saturday. " + call)
+    assert (("Protest", "causedBy", "Request") in event_triples(doc)) is caused

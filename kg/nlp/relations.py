@@ -14,7 +14,7 @@ The words live in `data/lexicons/relations.json`; demonyms come from the countri
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import spacy
@@ -130,6 +130,13 @@ class RelationExtractor:
         self.life_reach: dict[str, int] = lexicon["life_story_reach"]
         self.told_back: dict[str, list[str]] = lexicon["told_back_causes"]
         self.statement_reach: int = lexicon["statement_reach"]
+        self.reaction_reach: int = lexicon["reaction_actor_reach"]
+        self.order_words = set(lexicon["order_words"])
+        self.order_reach: int = lexicon["order_reach"]
+        self.sequel_marks = set(lexicon["sequel_marks"])
+        self.ordered_types = set(lexicon["ordered_types"])
+        self.answer_nouns = set(lexicon["answer_nouns"])
+        self.protest_calls = set(lexicon["protest_call_verbs"])
         self.family_types = set(lexicon["family_types"])
         self.swap_words = set(lexicon["swap_words"])
         self.swap_parts = set(lexicon["swap_parts"])
@@ -544,7 +551,11 @@ class RelationExtractor:
             if span is None or not len(span):
                 continue
             trigger = span[0]
-            for predicate, other, via in self._linked(trigger, by_token):
+            links = [
+                *self._linked(trigger, by_token, events),
+                *self._misparsed_clause(trigger, by_token),
+            ]
+            for predicate, other, via in links:
                 if other is event:
                     continue
                 if via in self.purpose_preps and event.type in self.content_object_types:
@@ -565,6 +576,15 @@ class RelationExtractor:
                     rel = EventRelation(event.key, predicate, other.key)
                 if rel not in found:
                     found.append(rel)
+        keys = {e.key: e for e in events}
+        for rel in list(found):  # "sanctioned after controllers ordered a jet down": because of it
+            subject, other = keys.get(rel.subject), keys.get(rel.object)
+            if rel.predicate != "after" or subject is None or other is None:
+                continue
+            if self._kind(other) in self.explained_by.get(subject.type, ()):
+                caused = EventRelation(rel.subject, "causedBy", rel.object)
+                if caused not in found:
+                    found.append(caused)
         for rel in _coordinated(events, by_token, doc, self.main_parts, self.reaction_types):
             if rel not in found and EventRelation(rel.object, "after", rel.subject) not in found:
                 found.append(rel)
@@ -583,6 +603,7 @@ class RelationExtractor:
         the article's main event, crackdowns on protests, reactions to what happened."""
         ordered = sorted(events, key=lambda e: (e.start, e.end))
         live = [e for e in ordered if e.modality != "negated"]
+        yield from self._in_return(live, doc)  # stated: before the guesses below
         yield from self._life_stories(live, doc)
         yield from self._swap_parts(live, doc)
         parts = list(self._parts_of_main(live, doc))
@@ -595,11 +616,13 @@ class RelationExtractor:
         yield from self._undoings(live, doc)
         yield from self._dated_sequence(live, doc)
         yield from self._came_after(live, doc)
+        yield from self._after_orders(live, doc)
+        yield from self._called_protests(live, doc)
         yield from self._caused_by_verb(live, doc)
         yield from self._purposes(live, doc)
 
     def _linked(
-        self, trigger: Token, by_token: dict[int, Event]
+        self, trigger: Token, by_token: dict[int, Event], events: Sequence[Event] = ()
     ) -> Iterator[tuple[str, Event, str]]:
         """(relation, other event, connective words) for each link stated around a trigger."""
         holders = [trigger]
@@ -610,22 +633,45 @@ class RelationExtractor:
         for holder in holders:
             for child in holder.children:
                 if child.dep_ in ("prep", "agent"):
-                    yield from self._through_prep(child, by_token)
+                    yield from self._through_prep(child, by_token, events)
                 elif child.dep_ == "advcl":
                     marks = [c.lower_ for c in child.children if c.dep_ == "mark"]
                     predicate = self.connectives.get(" ".join(marks)) if marks else None
                     # "after the White House announced it would lift ...": the announced event
                     told = [c for c in child.children if c.dep_ in ("ccomp", "xcomp")]
-                    for target in (child, *told):
+                    # "a day after he refused to board a plane that took them into exile"
+                    deeper = [
+                        t
+                        for t in child.subtree
+                        if t.i in by_token
+                        and t.i != trigger.i
+                        and not any(a.dep_ == "ccomp" for a in _path_up(t, child))
+                    ]  # not what a clause says ("after he announced talks would stop")
+                    for target in (child, *told, *deeper[:1]):
                         if predicate and target.i in by_token:
                             yield predicate, by_token[target.i], " ".join(marks)
                             break
                 elif child.dep_ == "npadvmod":
                     for prep in (c for c in child.children if c.dep_ == "prep"):
-                        yield from self._through_prep(prep, by_token)
+                        yield from self._through_prep(prep, by_token, events)
+
+    def _misparsed_clause(
+        self, trigger: Token, by_token: dict[int, Event]
+    ) -> Iterator[tuple[str, Event, str]]:
+        """ "was sanctioned after officials ordered a jet to land": the parser often reads
+        "after officials" as a phrase and "ordered" as a second verb of the sentence; a subjectless
+        verb right after "after NOUN" is the clause the connective introduces."""
+        for conj in (c for c in trigger.children if c.dep_ == "conj" and c.i in by_token):
+            if any(g.dep_ in ("nsubj", "nsubjpass") for g in conj.children):
+                continue
+            for prep in (t for t in trigger.subtree if t.dep_ == "prep" and t.i < conj.i):
+                predicate = self.connectives.get(prep.lower_)
+                objs = [c for c in prep.children if c.dep_ == "pobj"]
+                if predicate and objs and objs[0].right_edge.i + 1 == conj.i:
+                    yield predicate, by_token[conj.i], prep.lower_
 
     def _through_prep(
-        self, prep: Token, by_token: dict[int, Event]
+        self, prep: Token, by_token: dict[int, Event], events: Sequence[Event] = ()
     ) -> Iterator[tuple[str, Event, str]]:
         """Follow "in exchange for X", "as part of X", "after X" down to the event trigger X."""
         words = [prep.lower_]
@@ -635,6 +681,15 @@ class RelationExtractor:
             if not objs:
                 return
             obj = objs[0]
+            if obj.i not in by_token and events and self._refers_back(obj):
+                # "hours after the U.S. announcement": the event that noun names
+                predicate = self.connectives.get(" ".join(words))
+                if predicate == "partOf":  # "taking part in the protests": no event of its own
+                    return
+                told = self._referred(obj, list(events)) if predicate else None
+                if predicate and told is not None and told.start < prep.idx:
+                    yield predicate, told, " ".join(words)
+                return
             if obj.i in by_token:
                 via = " ".join(words)
                 predicate = self.connectives.get(via)
@@ -675,6 +730,7 @@ class RelationExtractor:
             for key in _story_people(event, doc, index, actors):
                 stories.setdefault(key, []).append(event)
         sent_no = _sentence_numbers(doc)
+        dates = _story_dates(events)
         for story in stories.values():
             for later in story:
                 reach = self.life_reach.get(later.type, len(sent_no))
@@ -683,11 +739,13 @@ class RelationExtractor:
                     for e in story
                     if e is not later
                     and abs(sent_no[e.sent_start] - sent_no[later.sent_start]) <= reach
-                    and self._before(e, later)
+                    and self._before(e, later, dates)
                     and not (e.type == later.type and e.sent_start == later.sent_start)
                 ]
                 for event in earlier:
-                    between = (c for c in earlier if c is not event and self._before(event, c))
+                    between = (
+                        c for c in earlier if c is not event and self._before(event, c, dates)
+                    )
                     if not any(True for _ in between):
                         yield EventRelation(later.key, "after", event.key)
         for release in events:  # "freed five people, among them X, who had been jailed since 2020"
@@ -705,12 +763,13 @@ class RelationExtractor:
                 if told_earlier:
                     yield EventRelation(release.key, "after", event.key)
 
-    def _before(self, first: Event, second: Event) -> bool:
+    def _before(self, first: Event, second: Event, dates: dict[str, str]) -> bool:
         """Dates decide when both events have them, then the usual order of a case, then text."""
-        if first.date and second.date:
-            size = min(len(first.date), len(second.date))
-            if first.date[:size] != second.date[:size]:
-                return first.date[:size] < second.date[:size]
+        date_a, date_b = dates.get(first.key), dates.get(second.key)
+        if date_a and date_b:
+            size = min(len(date_a), len(date_b))
+            if date_a[:size] != date_b[:size]:
+                return date_a[:size] < date_b[:size]
         rank_a, rank_b = self.life_ranks[first.type], self.life_ranks[second.type]
         if rank_a != rank_b:
             return rank_a < rank_b
@@ -764,7 +823,11 @@ class RelationExtractor:
                 near = 0 < sent_no[event.sent_start] - sent_no[first.sent_start] <= reach
                 if near and _same_time(event, first):
                     yield EventRelation(event.key, "partOf", first.key)
-                continue
+                    continue
+                if first.start < event.start:
+                    continue  # a later one of a kind: part of the first or of nothing
+                # one told before the first asserted one ("said it would release 300" in the
+                # lead) may still be part of a deal below
             for whole_type in self.main_parts.get(event.type, []):
                 whole = firsts.get(whole_type)
                 if whole is None or not _same_time(event, whole):
@@ -783,20 +846,36 @@ class RelationExtractor:
         crackdown already told)."""
         actors: dict[str, Actor] = doc._.actors or {}
         sent_no = _sentence_numbers(doc)
+        lead_start = min((e.sent_start for e in events), default=-1)
         for event in events:
             cause_types = self.crackdown_causes.get(event.type)
             if not cause_types or event.key in parts:
                 continue
+            # a poisoning years ago is no crackdown on this week's rallies
+            past = not _recent([event], doc)
             crowd = _of_crowds(event, actors) or _plural_trigger(event, doc)
             if not crowd and (event.affected or event.type not in self.crowd_actions):
                 continue  # the arrest of one person is no crackdown on a protest
             here = sent_no[event.sent_start]
+            lead = next(
+                (e for e in events if e.type == event.type and e.modality == "asserted"), None
+            )
+            if (
+                lead is not None
+                and lead.sent_start == lead_start
+                and lead.sent_start < event.sent_start
+                and (not lead.date or not event.date or lead.date == event.date)
+                and any(e.sent_start == lead_start and e.type in cause_types for e in events)
+            ):  # "police crushed the protests ..." in the lead, then the details of that night
+                yield EventRelation(event.key, "partOf", lead.key)
+                continue
             causes = [
                 e
                 for e in events
                 if e.type in cause_types
                 and (e.sent_start == event.sent_start or 0 < here - sent_no[e.sent_start] <= 3)
                 and not (e.date and event.date and event.date < e.date)
+                and not (past and _recent([e], doc))
             ]
             same = [e for e in causes if e.sent_start == event.sent_start]
             cause = same[0] if same else causes[0] if causes else None
@@ -813,13 +892,115 @@ class RelationExtractor:
                 continue
             here = sent_no[event.sent_start]
             for other in events:
-                if other.type not in cause_types or other.modality != "asserted":
+                if self._kind(other) not in cause_types or other.modality != "asserted":
                     continue
                 if not 0 <= sent_no[other.sent_start] - here <= 2:
                     continue
                 if other.date and event.date and other.date > event.date:
                     continue
+                if any(
+                    e.type == event.type and e.sent_start == other.sent_start and e is not event
+                    for e in events
+                ):  # "... sanctioned 88 officials over the crackdown": that sanction's cause
+                    continue
                 yield EventRelation(event.key, "causedBy", other.key)
+
+    def _kind(self, event: Event) -> str:
+        """ "Order" for a request that commands ("ordered the plane to land"), which acts like
+        a coercive event: sanctions and condemnations answer it; else the event's type."""
+        if event.type == "Request" and set(_words(event.trigger)) & self.order_words:
+            return "Order"
+        return event.type
+
+    def _in_return(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """ "In return, Washington freed eight Russians": an answer with no object answers the
+        first event of its kind told before (the other side's release), else the event of the
+        sentence before."""
+        sent_no = _sentence_numbers(doc)
+        for event in events:
+            span = doc.char_span(event.start, event.end, alignment_mode="expand")
+            if span is None or not len(span) or event.type in self.reaction_types:
+                continue
+            holders = [span.root, span.root.head]
+            answered = any(
+                prep.lower_ == "in"
+                and obj.lemma_.lower() in self.answer_nouns
+                and not any(c.dep_ == "prep" for c in obj.children)
+                for holder in holders
+                for prep in holder.children
+                if prep.dep_ == "prep"
+                for obj in prep.children
+                if obj.dep_ == "pobj"
+            )
+            if not answered:
+                continue
+            before = [
+                e
+                for e in events
+                if e.start < event.sent_start
+                and e.modality == "asserted"
+                and e.type not in self.reaction_types
+            ]
+            same = [e for e in before if e.type == event.type]
+            here = sent_no[event.sent_start]
+            last = [e for e in before if here - sent_no[e.sent_start] == 1]
+            cause = same[0] if same else last[-1] if last else None
+            if cause is not None:
+                yield EventRelation(event.key, "causedBy", cause.key)
+
+    def _called_protests(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """ "X released a video urging Russians to take to the streets": the article's protest
+        is caused by a call to protest made before it (not by "urged them not to protest")."""
+        protests = [e for e in events if e.type == "Protest" and e.modality == "asserted"]
+        if not protests:
+            return
+        main = protests[0]
+        for event in events:
+            if event.type != "Request" or event is main:
+                continue
+            span = doc.char_span(event.start, event.end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            calls = [
+                c
+                for c in span.root.children
+                if c.dep_ in ("xcomp", "ccomp")
+                and c.lemma_.lower() in self.protest_calls
+                and not any(g.dep_ == "neg" for g in c.children)
+                and (c.lemma_.lower() != "take" or any(t.lemma_ == "street" for t in c.subtree))
+            ]
+            if not calls or (event.date and main.date and event.date > main.date):
+                continue
+            yield EventRelation(main.key, "causedBy", event.key)
+
+    def _after_orders(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+        """ "Once the plane landed, police arrested X": an arrest or deportation told after a
+        clause that is no event of its own comes after the order told just before it."""
+        sent_no = _sentence_numbers(doc)
+        for event in events:
+            if event.type not in self.ordered_types:
+                continue
+            span = doc.char_span(event.start, event.end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            clauses = [c for c in span.root.children if c.dep_ == "advcl"]
+            marked = any(
+                g.dep_ in ("mark", "advmod") and g.lower_ in self.sequel_marks
+                for c in clauses
+                for g in c.children
+            )
+            if not marked:
+                continue
+            here = sent_no[event.sent_start]
+            orders = [
+                e
+                for e in events
+                if self._kind(e) == "Order"
+                and e.start < event.start
+                and here - sent_no[e.sent_start] <= self.order_reach
+            ]
+            if orders:
+                yield EventRelation(event.key, "after", orders[-1].key)
 
     def _came_after(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
         """ "The move came a day after X", "The release followed talks": the event the subject
@@ -1057,25 +1238,51 @@ class RelationExtractor:
             ]
             if before:
                 return before[-1]
-        earlier = [e for e in events if e.start < event.start and e.type not in self.reaction_types]
+        earlier = [
+            e
+            for e in events
+            if e.start < event.start
+            and (e.type not in self.reaction_types or self._kind(e) == "Order")
+        ]
         earlier.sort(key=lambda e: e.modality != "asserted")
-        for tok in [*head, *_clause(trigger), *span.sent]:
+        sent_no = _sentence_numbers(span.doc)
+        # the sentence's event nouns nearest first: "the deal ... freed X, who was sentenced
+        # last year, a verdict that he called a sham" speaks of the verdict
+        nearest = sorted(span.sent, key=lambda t: abs(t.i - trigger.i))
+        for tok in [*head, *_clause(trigger), *nearest]:
             wanted = self.reference_nouns.get(tok.lemma_.lower()) or self.reference_nouns.get(
                 tok.lower_
             )
-            if wanted is None or not (tok.pos_ == "NOUN" or tok.tag_ == "VBG"):
+            asked_verb = (  # "urged the authorities to release those detained"
+                event.type == "Request"
+                and tok.pos_ == "VERB"
+                and tok.lemma_.lower() in self.request_nouns
+                and trigger.is_ancestor(tok)
+            )
+            if asked_verb:
+                wanted = self.request_nouns[tok.lemma_.lower()]
+            if wanted is None or not (tok.pos_ == "NOUN" or tok.tag_ == "VBG" or asked_verb):
                 continue
             if tok.i in by_token and not self._refers_back(tok):
                 continue
             if event.type == "Request":
                 wanted = self.request_nouns.get(tok.lemma_.lower(), wanted)
-            pool = [e for e in earlier if wanted == "*" or e.type == wanted]
+            pool = [e for e in earlier if wanted in ("*", e.type, self._kind(e))]
+            whose = _persons_of(tok, index, span.doc._.actors or {})
+            if whose:  # "the release of X", "X's release": the arrest of X, not of a crowd
+                pool = [e for e in pool if not e.affected or whose & set(e.affected)]
+            pool = [e for e in pool if e.modality == "asserted" or _recent([e], span.doc)]
             if not pool:
                 continue
             same_sentence = [e for e in pool if e.sent_start == event.sent_start]
             if same_sentence:
                 return same_sentence[-1]
             pool = _recent(pool, span.doc) or pool
+            sharing = _sharing_actor(event, pool, sent_no, self.reaction_reach)
+            if sharing is not None:  # "she thanked those who made her release possible"
+                return sharing
+            if pool[0].modality == "asserted":  # "warned that the easing of sanctions ...":
+                pool = [e for e in pool if e.modality == "asserted"]  # the one done, not hoped
             if tok.tag_ == "NN":  # "the release", "the case": one, not "3,000 were detained"
                 pool = [e for e in pool if not _of_crowds(e, span.doc._.actors or {})] or pool
             stem = tok.lemma_.lower()[:4]
@@ -1093,7 +1300,6 @@ class RelationExtractor:
         fallback = self.reaction_fallback.get(event.type)
         if not fallback or not earlier:
             return None
-        sent_no = _sentence_numbers(span.doc)
         here = sent_no[span.sent.start_char]
         if event.type == "Accusation":  # "... detained 3,000. The U.S. condemned ..."
             recent = [
@@ -1101,13 +1307,26 @@ class RelationExtractor:
             ]
             if recent:
                 return max(recent, key=lambda e: e.start)
+            sharing = _sharing_actor(
+                event, [e for e in earlier if e.type in fallback], sent_no, self.reaction_reach
+            )
+            if sharing is not None:
+                return sharing  # "X called the case a disgrace": the case against X
         if earlier[0].type not in fallback:
-            return None
+            # "Americans who had been imprisoned ... were freed": a past event told in a
+            # relative clause of the lead is background, not the main event
+            span0 = span.doc.char_span(earlier[0].start, earlier[0].end, alignment_mode="expand")
+            if span0 is None or span0.root.dep_ != "relcl":
+                return None
+            rest = [e for e in earlier[1:] if e.sent_start == earlier[0].sent_start]
+            if not rest or rest[0].type not in fallback:
+                return None
+            earlier = rest
         main = earlier[0]
         named = {m.actor for m in index.at(span.sent.start_char, span.sent.end_char)}
         close = here - sent_no[main.sent_start] <= self.statement_reach
-        if event.type == "Statement" and not (named & set(main.affected) or close):
-            return None
+        if event.type in ("Statement", "Accusation") and not (named & set(main.affected) or close):
+            return None  # a remark far from the main event, naming none of its people
         return main
 
 
@@ -1135,6 +1354,61 @@ def _story_people(
                 if mention.actor in actors and actors[mention.actor].type == "Person":
                     return [mention.actor]
     return []
+
+
+def _path_up(tok: Token, top: Token) -> list[Token]:
+    """The tokens from `tok` up to (not including) its ancestor `top`."""
+    path: list[Token] = []
+    while tok.i != top.i and tok.head is not tok:
+        path.append(tok)
+        tok = tok.head
+    return path
+
+
+def _persons_of(noun: Token, index: MentionIndex, actors: dict[str, Actor]) -> set[str]:
+    """The persons an event noun is about: "the release of X", "X's release"."""
+    holders = [c for c in noun.children if c.dep_ == "poss"]
+    holders += [
+        g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+    ]
+    found: set[str] = set()
+    for tok in holders:
+        for mention in index.at(tok.idx, tok.idx + len(tok.text)):
+            if _type_of(mention.actor, actors) == "Person":
+                found.add(mention.actor)
+    return found
+
+
+def _sharing_actor(
+    reaction: Event, pool: list[Event], sent_no: dict[int, int], reach: int
+) -> Event | None:
+    """The nearest asserted event before a reaction, at most `reach` sentences back, that
+    happened to the person speaking or spoken of: people react to what was done to them."""
+    people = {*reaction.agent, *reaction.affected}
+    here = sent_no[reaction.sent_start]
+    close = [
+        e
+        for e in pool
+        if e.modality == "asserted"
+        and 0 <= here - sent_no[e.sent_start] <= reach
+        and people & {*e.affected, *e.participants}
+        and not all(k.startswith("Group:") for k in people)
+    ]
+    return max(close, key=lambda e: e.start) if close else None
+
+
+def _story_dates(events: list[Event]) -> dict[str, str]:
+    """Each event's date, or for an undated one the date of the dated event told before it in
+    its sentence: "ran in 2010 but was arrested and convicted" happened around 2010."""
+    dates: dict[str, str] = {}
+    last: tuple[int, str] | None = None
+    for event in sorted(events, key=lambda e: e.start):
+        if event.date:
+            last = (event.sent_start, event.date)
+            dates[event.key] = event.date
+        elif last is not None and last[0] == event.sent_start:
+            dates[event.key] = last[1]
+    return dates
 
 
 def _clause(trigger: Token) -> list[Token]:
