@@ -540,11 +540,7 @@ class RelationExtractor:
     def event_relations(self, doc: Doc) -> list[EventRelation]:
         """Relations between events stated by connectives, subordinate clauses and coordination."""
         events: list[Event] = doc._.events or []
-        by_token: dict[int, Event] = {}
-        for event in events:
-            span = doc.char_span(event.start, event.end, alignment_mode="expand")
-            if span is not None and len(span):
-                by_token[span[0].i] = event
+        by_token = _events_by_token(events, doc)
         found: list[EventRelation] = []
         for event in events:
             span = doc.char_span(event.start, event.end, alignment_mode="expand")
@@ -1005,11 +1001,7 @@ class RelationExtractor:
     def _came_after(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
         """ "The move came a day after X", "The release followed talks": the event the subject
         refers back to is placed after X."""
-        by_token: dict[int, Event] = {}
-        for event in events:
-            span = doc.char_span(event.start, event.end, alignment_mode="expand")
-            if span is not None and len(span):
-                by_token[span[0].i] = event
+        by_token = _events_by_token(events, doc)
         for verb in doc:
             if verb.lemma_ not in self.sequence_verbs or verb.pos_ != "VERB":
                 continue
@@ -1058,11 +1050,7 @@ class RelationExtractor:
     def _purposes(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
         """ "poured into the streets to protest his reelection and to demand X's release": the
         protest is caused by what it protests, and the demand is part of it."""
-        by_token: dict[int, Event] = {}
-        for event in events:
-            span = doc.char_span(event.start, event.end, alignment_mode="expand")
-            if span is not None and len(span):
-                by_token[span[0].i] = event
+        by_token = _events_by_token(events, doc)
         for tok_i, event in by_token.items():
             if event.type not in self.purpose_holders:
                 continue
@@ -1085,11 +1073,7 @@ class RelationExtractor:
     def _participles(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
         """ "imposed sanctions on X, accusing him of ...", "marched, chanting ...": a reaction
         told as a participle of another event is part of that event."""
-        by_token: dict[int, Event] = {}
-        for event in events:
-            span = doc.char_span(event.start, event.end, alignment_mode="expand")
-            if span is not None and len(span):
-                by_token[span[0].i] = event
+        by_token = _events_by_token(events, doc)
         for tok_i, event in by_token.items():
             tok = doc[tok_i]
             if event.type not in self.reaction_types or tok.dep_ != "advcl" or tok.tag_ != "VBG":
@@ -1103,11 +1087,7 @@ class RelationExtractor:
     def _caused_by_verb(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
         """ "The arrest triggered a wave of protests": the object event is caused by the subject
         event (named there, or referred back to with a definite noun)."""
-        by_token: dict[int, Event] = {}
-        for event in events:
-            span = doc.char_span(event.start, event.end, alignment_mode="expand")
-            if span is not None and len(span):
-                by_token[span[0].i] = event
+        by_token = _events_by_token(events, doc)
         for verb in doc:
             if verb.lemma_ not in self.cause_verbs or verb.pos_ != "VERB":
                 continue
@@ -1184,11 +1164,7 @@ class RelationExtractor:
     def _reactions(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
         """Statements, accusations and demands are caused by the event they speak about."""
         index = MentionIndex(doc)
-        by_token: dict[int, Event] = {}
-        for event in events:
-            span = doc.char_span(event.start, event.end, alignment_mode="expand")
-            if span is not None and len(span):
-                by_token[span[0].i] = event
+        by_token = _events_by_token(events, doc)
         for event in events:
             if event.type not in self.reaction_types:
                 continue
@@ -1425,6 +1401,16 @@ def _recent(events: list[Event], doc: Doc) -> list[Event]:
 
 def _words(text: str) -> list[str]:
     return [w.removesuffix("'s").removesuffix("’s") for w in text.lower().split()]
+
+
+def _events_by_token(events: list[Event], doc: Doc) -> dict[int, Event]:
+    """Each event under the index of its trigger's first token, for dependency-path lookups."""
+    by_token: dict[int, Event] = {}
+    for event in events:
+        span = doc.char_span(event.start, event.end, alignment_mode="expand")
+        if span is not None and len(span):
+            by_token[span[0].i] = event
+    return by_token
 
 
 def _plural_trigger(event: Event, doc: Doc) -> bool:
