@@ -40,20 +40,52 @@ def make_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build RDF from articles (files, folders, JSON Lines, -)")
     build.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder or - for stdin")
     build.add_argument(
-        "-o", "--output", default="-", help="output file; format from the extension "
-        "(.ttl .nt .trig .nq .jsonld); - writes Turtle to stdout (default)",
+        "-o", "--output", help="output file; format from the extension "
+        "(.ttl .nt .trig .nq .jsonld); - writes Turtle to stdout (the default without a store)",
     )  # fmt: skip
+    _store_options(build)
     build.add_argument("--format", dest="fmt", help="output format name, overriding the extension")
     build.add_argument("--published", type=_iso_date, help="publication date for texts without one")
     build.add_argument("--strict", action="store_true", help="stop at the first bad article")
     build.add_argument("--jobs", type=_positive, default=1, help="spaCy processes (default 1)")
     _common(build)
 
+    load = sub.add_parser("load", help="load RDF files into an embedded store or an endpoint")
+    load.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    load.add_argument("--graph", help="named graph for triples files (default: the default graph)")
+    _store_options(load)
+    load.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+
+    query = sub.add_parser("query", help="run SPARQL over a store, an endpoint or RDF files")
+    query.add_argument("query", metavar="QUERY", help="SPARQL text or a .rq file")
+    query.add_argument("files", nargs="*", metavar="FILE", type=Path, help="RDF files to query")
+    _store_options(query)
+    query.add_argument(
+        "--format", dest="fmt", choices=("table", "csv", "tsv", "json"), default="table",
+        help="SELECT result format (default: an aligned table); CONSTRUCT prints Turtle",
+    )  # fmt: skip
+    query.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE",
+        help="bind ?NAME to VALUE (an IRI in <...>, else a string literal); repeatable",
+    )  # fmt: skip
+
     ev = sub.add_parser("eval", help="score the extractors against gold annotation files")
     ev.add_argument("gold", nargs="+", metavar="GOLD.json", type=Path)
     ev.add_argument("--details", action="store_true", help="list missed and spurious events")
     _common(ev)
     return parser
+
+
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--store", type=Path, metavar="DIR", help="embedded Oxigraph store folder")
+    where.add_argument(
+        "--endpoint", metavar="URL",
+        help="SPARQL 1.1 Graph Store endpoint (credentials from KG_ENDPOINT_USER/_PASSWORD)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--timeout", type=float, default=30.0, help="endpoint timeout in seconds (default 30)"
+    )
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -70,23 +102,64 @@ def run_build(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
     """`kg build`: exit 0 when every article was written, 1 when some failed, 2 on a fatal error."""
     from kg.build import Builder, write_report
     from kg.nlp import build_pipeline
+    from kg.store import open_store
     from kg.write import format_for_path
 
     settings = Settings(
         model=args.model, base_iri=args.base_iri, published=args.published,
         strict=args.strict, n_process=args.jobs,
     )  # fmt: skip
-    fmt = format_for_path(args.output, args.fmt)
+    storing = args.store is not None or args.endpoint is not None
+    output = args.output if args.output is not None or storing else "-"
+    fmt = format_for_path(output, args.fmt) if output is not None else None
+    store = (
+        open_store(store=args.store, endpoint=args.endpoint, timeout=args.timeout)
+        if storing
+        else None
+    )
     builder = Builder(settings, build_pipeline(settings.model), err=err)
     report = builder.build(args.inputs, stdin=stdin)
-    write_report(report, args.output, fmt)
+    if fmt is not None:
+        write_report(report, output, fmt)
+    if store is not None:
+        with store:
+            for name, graph in report.graphs:
+                store.replace_graph(name, graph)
     if not args.quiet:
+        where = " and ".join(str(w) for w in (output, args.store, args.endpoint) if w is not None)
         print(
             f"kg: wrote {len(report.graphs)} article(s), {report.triples} triples "
-            f"to {args.output}; {len(report.problems)} failed",
+            f"to {where}; {len(report.problems)} failed",
             file=err,
         )
     return EXIT_SOME_FAILED if report.problems else EXIT_OK
+
+
+def run_load(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
+    """`kg load`: load RDF files into a store; quads keep their named graphs."""
+    from kg.store import open_store
+
+    if args.store is None and args.endpoint is None:
+        raise KgError("kg load needs --store DIR or --endpoint URL")
+    with open_store(store=args.store, endpoint=args.endpoint, timeout=args.timeout) as store:
+        loaded = sum(store.load_file(path, graph=args.graph) for path in args.files)
+    if not args.quiet:
+        where = args.store or args.endpoint
+        print(f"kg: loaded {loaded} triples from {len(args.files)} file(s) into {where}", file=err)
+    return EXIT_OK
+
+
+def run_query(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
+    """`kg query`: SELECT as a table (or CSV/TSV/JSON), CONSTRUCT and DESCRIBE as Turtle."""
+    from kg.query import run_query as query
+
+    if args.store is None and args.endpoint is None and not args.files:
+        raise KgError("kg query needs --store DIR, --endpoint URL or RDF files to query")
+    query(
+        args.query, store=args.store, endpoint=args.endpoint, files=args.files,
+        params=args.param, fmt=args.fmt, timeout=args.timeout, out=sys.stdout.buffer,
+    )  # fmt: skip
+    return EXIT_OK
 
 
 def run_eval(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
@@ -99,7 +172,7 @@ def run_eval(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build, "eval": run_eval}
+COMMANDS = {"build": run_build, "load": run_load, "query": run_query, "eval": run_eval}
 
 
 def main(
