@@ -5,13 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from kg import __version__
 from kg.errors import KgError
 from kg.settings import DEFAULT_BASE_IRI, DEFAULT_MODEL, Settings
+
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
+
+    from kg.store import GraphStore
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -115,16 +121,15 @@ def run_build(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
     store = (
         open_store(store=args.store, endpoint=args.endpoint, timeout=args.timeout)
         if storing
-        else None
+        else nullcontext()
     )
-    builder = Builder(settings, build_pipeline(settings.model), err=err)
-    report = builder.build(args.inputs, stdin=stdin)
-    if fmt is not None:
-        write_report(report, output, fmt)
-    if store is not None:
-        with store:
-            for name, graph in report.graphs:
-                store.replace_graph(name, graph)
+    with store:
+        builder = Builder(settings, build_pipeline(settings.model), err=err)
+        report = builder.build(args.inputs, stdin=stdin)
+        if fmt is not None:
+            write_report(report, output, fmt)
+        if storing:
+            _load_graphs(store, report.graphs, where=str(args.store or args.endpoint))
     if not args.quiet:
         where = " and ".join(str(w) for w in (output, args.store, args.endpoint) if w is not None)
         print(
@@ -133,6 +138,14 @@ def run_build(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
             file=err,
         )
     return EXIT_SOME_FAILED if report.problems else EXIT_OK
+
+
+def _load_graphs(store: GraphStore, graphs: list[tuple[URIRef, Graph]], *, where: str) -> None:
+    """Each article graph replaces its named graph in the store."""
+    if not graphs:
+        raise KgError("no article could be built; nothing loaded", source=where)
+    for name, graph in graphs:
+        store.replace_graph(name, graph)
 
 
 def run_load(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:

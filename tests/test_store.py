@@ -287,3 +287,12 @@ def test_a_store_held_by_another_process_is_a_clear_error(tmp_path: Path) -> Non
     finally:
         holder.kill()
         holder.wait(timeout=10)
+
+
+def test_build_into_a_store_with_no_readable_article_loads_nothing(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    err = io.StringIO()
+    code = main(["build", str(empty), "--store", str(tmp_path / "kgstore")], err=err)
+    assert code == 2
+    assert "nothing loaded" in err.getvalue()
