@@ -835,3 +835,9 @@ def test_strike_on_a_region_hits_its_country(nlp: Language) -> None:
 def test_threat_targets_the_object_of_the_promised_step(nlp: Language) -> None:
     event = one(nlp, "Macron vowed to impose further costs on Iran.", "Threat")
     assert event.affected == ["Country:Iran"]
+
+
+def test_group_name_drops_the_possessor_and_its_apostrophe_s(nlp: Language) -> None:
+    doc = run(nlp, "Washington lifted sanctions on Syria's central bank on Monday.")
+    names = {actor.name for actor in doc._.actors.values()}
+    assert not any(name.startswith(("'", "’")) for name in names), names

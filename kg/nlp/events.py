@@ -823,7 +823,11 @@ class _DocState:
     def add_group(self, span: Span) -> str:
         """Register an unnamed group for a noun phrase and return its key."""
         words = list(span)
-        while words and (words[0].pos_ in ("DET", "PRON", "PUNCT") or words[0].dep_ == "poss"):
+        while words and (
+            words[0].pos_ in ("DET", "PRON", "PUNCT")
+            or words[0].dep_ == "poss"
+            or words[0].tag_ == "POS"  # the "'s" left behind by a possessor
+        ):
             words = words[1:]
         if not words:
             words = list(span)
