@@ -19,9 +19,10 @@ from pathlib import Path
 from types import TracebackType
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
 from kg.errors import KgError
+from kg.write import ox_term
 
 
 class StoreError(KgError):
@@ -56,23 +57,8 @@ def _one_line(error: BaseException | str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """The Oxigraph term for an rdflib term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise StoreError(f"cannot store RDF term {term!r}")
-
-
 def _ox_triples(graph: Graph) -> list[ox.Triple]:
-    return [ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in graph]
+    return [ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for s, p, o in graph]
 
 
 def _checked_triples(name: URIRef, graph: Graph) -> list[ox.Triple]:

@@ -36,7 +36,7 @@ class OutputFormat:
     serialize: Callable[[ArticleGraphs], bytes]
 
 
-def _ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """The Oxigraph term for an rdflib term (raises ValueError for an invalid IRI)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -60,7 +60,7 @@ def _triple_key(triple: ox.Triple) -> tuple[str, bool, str, str]:
 def _triples(graphs: ArticleGraphs) -> list[ox.Triple]:
     """Every graph merged into one set of triples, in a stable order."""
     triples = {
-        ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for _, graph in graphs for s, p, o in graph
+        ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for _, graph in graphs for s, p, o in graph
     }
     return sorted(triples, key=_triple_key)
 
@@ -68,7 +68,7 @@ def _triples(graphs: ArticleGraphs) -> list[ox.Triple]:
 def _quads(graphs: ArticleGraphs) -> list[ox.Quad]:
     """Each article's triples in a named graph called by its IRI, in a stable order."""
     quads = {
-        ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), ox.NamedNode(str(name)))
+        ox.Quad(ox_term(s), ox_term(p), ox_term(o), ox.NamedNode(str(name)))
         for name, graph in graphs
         for s, p, o in graph
     }

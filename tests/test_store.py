@@ -229,7 +229,7 @@ def test_a_failing_replace_leaves_the_previous_graph_intact(
         store.replace_graph(name, graph)
         before = {str(q) for q in store.store}
         calls = {"n": 0}
-        real = kg.store._ox_term
+        real = kg.store.ox_term
 
         def failing(term: object) -> object:
             calls["n"] += 1
@@ -237,7 +237,7 @@ def test_a_failing_replace_leaves_the_previous_graph_intact(
                 raise StoreError("disk on fire")
             return real(term)
 
-        monkeypatch.setattr(kg.store, "_ox_term", failing)
+        monkeypatch.setattr(kg.store, "ox_term", failing)
         with pytest.raises(StoreError, match="disk on fire"):
             store.replace_graph(name, graph + Graph().add((name, URIRef(f"{NKG}x"), Literal(1))))
         monkeypatch.undo()
