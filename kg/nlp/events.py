@@ -866,29 +866,24 @@ class _DocState:
         first, _, rest = place.name.partition(" ")
         if first.lower() not in COMPASS_WORDS or not rest:
             return None
-        country = default_gazetteer().country_of(rest)
-        if country is None:
-            return None
-        key = actor_key("Country", country)
-        self.actors.setdefault(key, Actor("Country", country))
-        return key
+        return self._country(default_gazetteer().country_of(rest))
 
     def country_for_place(self, place: Actor) -> str | None:
         """The key of the country whose capital or seat of government `place` names, if any."""
-        country = default_gazetteer().country_of(place.name)
-        if country is None:
-            return None
-        key = actor_key("Country", country)
-        self.actors.setdefault(key, Actor("Country", country)).aliases.add(place.name)
-        return key
+        return self._country(default_gazetteer().country_of(place.name), alias=place.name)
 
     def country_for_demonym(self, word: str) -> str | None:
         """The key of the country a demonym ("Polish") names, added as an actor if missing."""
-        country = default_gazetteer().country_for_demonym(word)
+        return self._country(default_gazetteer().country_for_demonym(word))
+
+    def _country(self, country: str | None, *, alias: str | None = None) -> str | None:
+        """The key of a gazetteer country, added as an actor if missing (with `alias`)."""
         if country is None:
             return None
         key = actor_key("Country", country)
-        self.actors.setdefault(key, Actor("Country", country))
+        actor = self.actors.setdefault(key, Actor("Country", country))
+        if alias:
+            actor.aliases.add(alias)
         return key
 
     def pronoun_antecedent(self, tok: Token) -> str | None:
