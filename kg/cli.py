@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from contextlib import nullcontext
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -15,9 +15,7 @@ from kg.errors import KgError
 from kg.settings import DEFAULT_BASE_IRI, DEFAULT_MODEL, Settings
 
 if TYPE_CHECKING:
-    from rdflib import Graph, URIRef
-
-    from kg.store import GraphStore
+    from kg.build import Executor, Job, Sink
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -59,7 +57,16 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--format", dest="fmt", help="output format name, overriding the extension")
     build.add_argument("--published", type=_iso_date, help="publication date for texts without one")
     build.add_argument("--strict", action="store_true", help="stop at the first bad article")
-    build.add_argument("--jobs", type=_positive, default=1, help="spaCy processes (default 1)")
+    build.add_argument(
+        "--jobs", type=_positive, default=1, help="worker processes on this machine (default 1)"
+    )
+    build.add_argument(
+        "--batch-size", type=_positive, default=32, help="articles per batch (default 32)"
+    )
+    build.add_argument(
+        "--dask", metavar="ADDRESS",
+        help="build on a Dask cluster: 'local' for one on this machine, or tcp://HOST:PORT",
+    )  # fmt: skip
     _common(build)
 
     load = sub.add_parser("load", help="load RDF files into an embedded store or an endpoint")
@@ -85,6 +92,29 @@ def make_parser() -> argparse.ArgumentParser:
     ev.add_argument("gold", nargs="+", metavar="GOLD.json", type=Path)
     ev.add_argument("--details", action="store_true", help="list missed and spurious events")
     _common(ev)
+
+    bench = sub.add_parser(
+        "bench", help="throughput of kg build next to bare spaCy, stage by stage"
+    )
+    bench.add_argument(
+        "corpus", nargs="*", metavar="INPUT",
+        help="articles to use (default: the sample articles replicated to --articles)",
+    )  # fmt: skip
+    bench.add_argument(
+        "--articles", type=_positive, default=1000, help="sample corpus size (default 1000)"
+    )
+    bench.add_argument("--jobs", type=_positive, default=1, help="processes (default 1)")
+    bench.add_argument(
+        "--batch-size", type=_positive, default=32, help="articles per batch (default 32)"
+    )
+    bench.add_argument(
+        "--output-format", default=".ttl", choices=(".ttl", ".nt", ".trig", ".nq", ".jsonld"),
+        help="format of the build's output (default .ttl)",
+    )  # fmt: skip
+    bench.add_argument("--published", type=_iso_date, help="publication date for texts without one")
+    bench.add_argument(
+        "--model", default=DEFAULT_MODEL, help=f"spaCy pipeline (default {DEFAULT_MODEL})"
+    )
 
     viz = sub.add_parser("viz", help="draw the graph: .gexf .graphml .html .png .svg, a timeline")
     viz.add_argument(
@@ -130,47 +160,68 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def run_build(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
-    """`kg build`: exit 0 when every article was written, 1 when some failed, 2 on a fatal error."""
-    from kg.build import Builder, write_report
-    from kg.nlp import build_pipeline
+    """`kg build`: exit 0 when every article was written, 1 when some failed, 2 on a fatal error.
+
+    Articles stream through batch by batch: the output file is written as they come (to a
+    temporary file renamed at the end) and each article graph replaces its graph in the store.
+    """
+    from kg.build import Build, FileSink, Job, StoreSink
+    from kg.progress import progress_bar
     from kg.store import open_store
-    from kg.write import format_for_path
+    from kg.write import ArticleWriter, format_for_path
 
     settings = Settings(
         model=args.model, base_iri=args.base_iri, published=args.published,
-        strict=args.strict, n_process=args.jobs,
+        strict=args.strict, n_process=args.jobs, batch_size=args.batch_size,
     )  # fmt: skip
     storing = args.store is not None or args.endpoint is not None
     output = args.output if args.output is not None or storing else "-"
     fmt = format_for_path(output, args.fmt) if output is not None else None
-    store = (
-        open_store(store=args.store, endpoint=args.endpoint, timeout=args.timeout)
-        if storing
-        else nullcontext()
+    job = Job(
+        settings,
+        fmt=fmt.name if fmt is not None and fmt.streams else None,
+        ntriples=storing or (fmt is not None and not fmt.streams),
     )
-    with store:
-        builder = Builder(settings, build_pipeline(settings.model), err=err)
-        report = builder.build(args.inputs, stdin=stdin)
-        if fmt is not None:
-            write_report(report, output, fmt)
+    with ExitStack() as stack:
+        sinks: list[Sink] = []
+        writer = None
         if storing:
-            _load_graphs(store, report.graphs, where=str(args.store or args.endpoint))
+            store = open_store(store=args.store, endpoint=args.endpoint, timeout=args.timeout)
+            sinks.append(StoreSink(stack.enter_context(store)))
+        if fmt is not None:
+            writer = stack.enter_context(ArticleWriter(output, fmt))
+            sinks.append(FileSink(writer))
+        executor = _executor(job, args)
+        stack.callback(executor.close)
+        bar = stack.enter_context(progress_bar(err, quiet=args.quiet))
+        summary = Build(settings, executor, sinks, err=err, progress=bar).run(
+            args.inputs, stdin=stdin
+        )
+        if writer is not None:
+            writer.commit()
+        elif summary.articles == 0:
+            where = str(args.store or args.endpoint)
+            raise KgError("no article could be built; nothing loaded", source=where)
     if not args.quiet:
         where = " and ".join(str(w) for w in (output, args.store, args.endpoint) if w is not None)
         print(
-            f"kg: wrote {len(report.graphs)} article(s), {report.triples} triples "
-            f"to {where}; {len(report.problems)} failed",
+            f"kg: wrote {summary.articles} article(s), {summary.triples} triples "
+            f"to {where}; {len(summary.problems)} failed "
+            f"({summary.articles / max(summary.wall_seconds, 1e-9):.1f} articles/s)",
             file=err,
         )
-    return EXIT_SOME_FAILED if report.problems else EXIT_OK
+    return EXIT_SOME_FAILED if summary.problems else EXIT_OK
 
 
-def _load_graphs(store: GraphStore, graphs: list[tuple[URIRef, Graph]], *, where: str) -> None:
-    """Each article graph replaces its named graph in the store."""
-    if not graphs:
-        raise KgError("no article could be built; nothing loaded", source=where)
-    for name, graph in graphs:
-        store.replace_graph(name, graph)
+def _executor(job: Job, args: argparse.Namespace) -> Executor:
+    """Where batches are built: this process, `--jobs N` processes, or a Dask cluster."""
+    if args.dask is not None:
+        from kg.distributed import DaskExecutor
+
+        return DaskExecutor(job, args.dask)
+    from kg.parallel import make_executor
+
+    return make_executor(job, args.jobs)
 
 
 def run_load(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
@@ -210,6 +261,21 @@ def run_eval(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def run_bench(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
+    """`kg bench`: print the table and a final JSON line on standard output."""
+    from kg.bench import bench
+
+    settings = Settings(
+        model=args.model, published=args.published, n_process=args.jobs,
+        batch_size=args.batch_size,
+    )  # fmt: skip
+    bench(
+        articles=args.articles, corpus=tuple(args.corpus), settings=settings, jobs=args.jobs,
+        output_suffix=args.output_format, out=sys.stdout,
+    )  # fmt: skip
+    return EXIT_OK
+
+
 def run_viz(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
     """`kg viz`: project the graph onto nodes and edges and write the view the extension names."""
     from kg.viz import writer_for
@@ -234,7 +300,8 @@ def run_viz(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
 
 
 COMMANDS = {
-    "build": run_build, "load": run_load, "query": run_query, "eval": run_eval, "viz": run_viz,
+    "build": run_build, "load": run_load, "query": run_query, "eval": run_eval,
+    "bench": run_bench, "viz": run_viz,
 }  # fmt: skip
 
 

@@ -16,6 +16,17 @@ class KgError(Exception):
         message = super().__str__()
         return f"{self.source}: {message}" if self.source else message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle with the keyword fields, so errors travel back from worker processes whole."""
+        return (_rebuild, (type(self), self.args, vars(self)))
+
+
+def _rebuild(kind: type[KgError], args: tuple[object, ...], fields: dict[str, object]) -> KgError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(fields)
+    return error
+
 
 class InputError(KgError):
     """An input file or text that cannot be read as an article."""

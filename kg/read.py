@@ -407,7 +407,8 @@ def _strip_credits(paragraph: str) -> str:
     if _CAPTION_END.search(paragraph):
         paragraph = _drop_caption_tail(paragraph)
     paragraph = _CAPTION_CREDIT.sub("", paragraph)
-    paragraph = _CONTRIBUTOR_CREDIT.sub("", paragraph)
+    if "contributed" in paragraph.lower():  # the credit pattern is slow; most paragraphs lack it
+        paragraph = _CONTRIBUTOR_CREDIT.sub("", paragraph)
     return _SPACES.sub(" ", paragraph).strip()
 
 
@@ -514,10 +515,10 @@ def _looks_like_jsonl(text: str) -> bool:
 
 
 def _read_jsonl(
-    text: str, *, source: str, stem: str | None, published: date | None
+    lines: Iterable[str], *, source: str, stem: str | None, published: date | None
 ) -> Iterator[Article | InputError]:
     """One article (or error) per non-blank JSON line; a bad line does not stop the others."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{source}:{number}"
@@ -525,6 +526,15 @@ def _read_jsonl(
             yield _json_article(line, source=where, stem=stem, number=number, fallback=published)
         except InputError as error:
             yield error
+
+
+def _file_lines(path: Path, source: str) -> Iterator[str]:
+    """The decoded lines of a file, read one at a time (JSON Lines files can be huge)."""
+    offset = 0
+    with path.open("rb") as stream:
+        for raw in stream:
+            yield _decode(raw, source, offset=offset, first=offset == 0)
+            offset += len(raw)
 
 
 def _json_article(
@@ -581,31 +591,35 @@ def _parse_published(value: str | None, source: str) -> date | None:
 # --------------------------------------------------------------------------- files and folders
 
 
-def _decode(data: bytes, source: str) -> str:
-    """UTF-8 text of a file's bytes; `InputError` for binary or non-UTF-8 content."""
+def _decode(data: bytes, source: str, *, offset: int = 0, first: bool = True) -> str:
+    """UTF-8 text of a file's bytes (from `offset` in the file); `InputError` for binary or
+    non-UTF-8 content. A byte-order mark is dropped at the start of a file only."""
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise InputError(f"binary file, not text (NUL byte at offset {nul})", source=source)
+        at = offset + nul
+        raise InputError(f"binary file, not text (NUL byte at offset {at})", source=source)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig" if first else "utf-8")
     except UnicodeDecodeError as error:
         bad = data[error.start]
-        message = f"not UTF-8 text (invalid byte 0x{bad:02x} at offset {error.start})"
+        at = offset + error.start
+        message = f"not UTF-8 text (invalid byte 0x{bad:02x} at offset {at})"
         raise InputError(message, source=source) from None
 
 
 def _read_file(path: Path, source: str, published: date | None) -> Iterator[Article | InputError]:
     """The article(s) of one file: one per text file, one per line of a JSON Lines file."""
     try:
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            lines = _file_lines(path, source)
+            yield from _read_jsonl(lines, source=source, stem=path.stem, published=published)
+            return
         text = _decode(path.read_bytes(), source)
     except OSError as error:
         yield InputError(f"cannot read file: {error.strerror or error}", source=source)
         return
     except InputError as error:
         yield error
-        return
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        yield from _read_jsonl(text, source=source, stem=path.stem, published=published)
         return
     try:
         yield parse_wire_text(text, id=_id_for(path.stem, text), source=source, published=published)
@@ -649,7 +663,8 @@ def _read_stdin(stream: TextIO, published: date | None) -> Iterator[Article | In
         yield InputError(f"binary input, not text (NUL at character {nul})", source=STDIN_SOURCE)
         return
     if _looks_like_jsonl(text):
-        yield from _read_jsonl(text, source=STDIN_SOURCE, stem=None, published=published)
+        lines = text.splitlines()
+        yield from _read_jsonl(lines, source=STDIN_SOURCE, stem=None, published=published)
         return
     try:
         yield parse_wire_text(

@@ -1,4 +1,4 @@
-"""Find the ontology, shapes, gazetteers and lexicons, installed or in a source checkout."""
+"""Find the ontology, shapes, gazetteers, lexicons and sample articles, installed or not."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ _SOURCE_LAYOUT = {
     "shapes": "shapes",
     "gazetteers": "data/gazetteers",
     "lexicons": "data/lexicons",
+    "articles": "data/articles",
 }
 
 

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from kg.errors import KgError
-from kg.write import ox_term
+from kg.terms import ox_triples
 
 
 class StoreError(KgError):
@@ -57,14 +57,10 @@ def _one_line(error: BaseException | str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _ox_triples(graph: Graph) -> list[ox.Triple]:
-    return [ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for s, p, o in graph]
-
-
 def _checked_triples(name: URIRef, graph: Graph) -> list[ox.Triple]:
     """The graph as Oxigraph triples, or one error naming the graph (before anything is sent)."""
     try:
-        return _ox_triples(graph)
+        return ox_triples(graph)
     except ValueError as error:
         raise StoreError(f"cannot store graph: {_one_line(error)}", source=str(name)) from None
 
@@ -101,6 +97,10 @@ class GraphStore:
 
     def replace_graph(self, name: URIRef, graph: Graph) -> None:
         """Make the named graph `name` hold exactly `graph`, or leave it as it was on failure."""
+        self.replace_triples(ox.NamedNode(str(name)), _checked_triples(name, graph))
+
+    def replace_triples(self, name: ox.NamedNode, triples: list[ox.Triple]) -> None:
+        """Make the named graph `name` hold exactly `triples`, or leave it as it was on failure."""
         raise NotImplementedError
 
     def load_file(self, path: Path, graph: str | None = None) -> int:
@@ -135,7 +135,7 @@ class EmbeddedStore(GraphStore):
                 reason = f"the store is in use by another kg build or kg load ({reason})"
             raise StoreError(f"cannot open store: {reason}", source=str(self.path)) from None
 
-    def _replace(self, name: ox.NamedNode, triples: list[ox.Triple]) -> None:
+    def replace_triples(self, name: ox.NamedNode, triples: list[ox.Triple]) -> None:
         """Make graph `name` hold `triples`, in one transaction.
 
         A new graph is added with `extend` (fast); an existing one is dropped and refilled by one
@@ -158,9 +158,6 @@ class EmbeddedStore(GraphStore):
         except (OSError, SyntaxError, ValueError) as error:
             raise StoreError(f"cannot write: {_one_line(error)}", source=str(self.path)) from None
 
-    def replace_graph(self, name: URIRef, graph: Graph) -> None:
-        self._replace(ox.NamedNode(str(name)), _checked_triples(name, graph))
-
     def load_file(self, path: Path, graph: str | None = None) -> int:
         """Load a file: one transaction per named graph in it (replacing it), one for the rest.
 
@@ -179,7 +176,7 @@ class EmbeddedStore(GraphStore):
         if graph is not None:
             named.setdefault(ox.NamedNode(graph), [])  # an empty file empties the graph
         for name in sorted(named, key=str):
-            self._replace(name, named[name])
+            self.replace_triples(name, named[name])
         if rest:
             try:
                 self.store.extend(rest)
@@ -296,8 +293,8 @@ class RemoteStore(GraphStore):
             url, what = self.graph_url(name), f"PUT of graph <{name}>"
             self._send("PUT", url, data, "application/n-triples", what=what)
 
-    def replace_graph(self, name: URIRef, graph: Graph) -> None:
-        self._put(str(name), _checked_triples(name, graph))
+    def replace_triples(self, name: ox.NamedNode, triples: list[ox.Triple]) -> None:
+        self._put(name.value, triples)
 
     def load_file(self, path: Path, graph: str | None = None) -> int:
         quads = read_quads(Path(path), graph)

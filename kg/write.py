@@ -12,43 +12,42 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from kg.errors import OutputError
 from kg.mapping import PREFIXES
+from kg.terms import ox_triples, rdflib_term
 
+ArticleTriples = tuple[ox.NamedNode, Sequence[ox.Triple]]
+"""One article: its IRI (which names its graph in quad formats) and its triples."""
 ArticleGraphs = Sequence[tuple[URIRef, Graph]]
-"""(article IRI, article graph) pairs; the IRI names the article's graph in quad formats."""
+"""(article IRI, article graph) pairs, the rdflib form of `ArticleTriples`."""
 
 _RDF_TYPE = str(RDF.type)
 
 
 @dataclass(frozen=True)
 class OutputFormat:
-    """One output format: how files of it are named and how graphs become its bytes."""
+    """One output format: how files of it are named and how articles become its bytes.
+
+    A streamed format is written article by article: `header`, then each article's `chunk`,
+    then `footer`, so a collection of any size never has to be held in memory. A format that
+    cannot be streamed (JSON-LD, whose context depends on every IRI) has `whole` instead.
+    """
 
     name: str
     extensions: tuple[str, ...]
     media_type: str
     quads: bool
     """True when each article keeps its own named graph (TriG, N-Quads)."""
-    serialize: Callable[[ArticleGraphs], bytes]
+    chunk: Callable[[ox.NamedNode, Sequence[ox.Triple]], bytes] | None = None
+    header: bytes = b""
+    whole: Callable[[Sequence[ArticleTriples]], bytes] | None = None
 
-
-def ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """The Oxigraph term for an rdflib term (raises ValueError for an invalid IRI)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise ValueError(f"cannot serialize RDF term {term!r}")
+    @property
+    def streams(self) -> bool:
+        return self.chunk is not None
 
 
 def _triple_key(triple: ox.Triple) -> tuple[str, bool, str, str]:
@@ -57,58 +56,57 @@ def _triple_key(triple: ox.Triple) -> tuple[str, bool, str, str]:
     return (str(triple.subject), predicate != _RDF_TYPE, predicate, str(triple.object))
 
 
-def _triples(graphs: ArticleGraphs) -> list[ox.Triple]:
-    """Every graph merged into one set of triples, in a stable order."""
-    triples = {
-        ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for _, graph in graphs for s, p, o in graph
-    }
-    return sorted(triples, key=_triple_key)
-
-
-def _quads(graphs: ArticleGraphs) -> list[ox.Quad]:
-    """Each article's triples in a named graph called by its IRI, in a stable order."""
-    quads = {
-        ox.Quad(ox_term(s), ox_term(p), ox_term(o), ox.NamedNode(str(name)))
-        for name, graph in graphs
-        for s, p, o in graph
-    }
-    return sorted(quads, key=lambda q: (q.graph_name.value, *_triple_key(q.triple)))
-
-
 def _sorted_lines(data: bytes) -> bytes:
     return b"".join(sorted(data.splitlines(keepends=True)))
 
 
-def _tidy(data: bytes) -> bytes:
-    """Sort the leading `@prefix` lines (Oxigraph's order is its own) and space out the blocks.
+def _body(data: bytes) -> bytes:
+    """Oxigraph's Turtle or TriG without its `@prefix` lines (the file header has them once),
+    with a blank line before each subject or graph.
 
-    Safe on Oxigraph's Turtle and TriG: literals never span lines there (newlines are escaped),
-    so a line at column 0 always starts a subject or a graph.
+    Safe on Oxigraph's output: literals never span lines there (newlines are escaped), so a line
+    at column 0 always starts a subject or a graph.
     """
     lines = data.splitlines(keepends=True)
     head = 0
     while head < len(lines) and lines[head].startswith(b"@prefix "):
         head += 1
-    body = [(b"\n" + line if line[:1] not in (b"\t", b"}") else line) for line in lines[head:]]
-    return b"".join(sorted(lines[:head]) + body)
+    return b"".join(
+        (b"\n" + line if line[:1] not in (b"\t", b"}") else line) for line in lines[head:]
+    )
 
 
-def _ntriples(graphs: ArticleGraphs) -> bytes:
-    return _sorted_lines(ox.serialize(_triples(graphs), format=ox.RdfFormat.N_TRIPLES))
+def _prefix_header() -> bytes:
+    """The `@prefix` lines of Turtle and TriG files, sorted."""
+    probe = [
+        ox.Triple(ox.NamedNode(iri), ox.NamedNode(iri), ox.NamedNode(iri))
+        for iri in PREFIXES.values()
+    ]
+    data = ox.serialize(probe, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    lines = [line for line in data.splitlines(keepends=True) if line.startswith(b"@prefix ")]
+    return b"".join(sorted(lines))
 
 
-def _nquads(graphs: ArticleGraphs) -> bytes:
-    return _sorted_lines(ox.serialize(_quads(graphs), format=ox.RdfFormat.N_QUADS))
+def _ntriples(name: ox.NamedNode, triples: Sequence[ox.Triple]) -> bytes:
+    return _sorted_lines(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
 
 
-def _turtle(graphs: ArticleGraphs) -> bytes:
-    data = ox.serialize(_triples(graphs), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return _tidy(data)
+def _nquads(name: ox.NamedNode, triples: Sequence[ox.Triple]) -> bytes:
+    quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+    return _sorted_lines(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
 
 
-def _trig(graphs: ArticleGraphs) -> bytes:
-    data = ox.serialize(_quads(graphs), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    return _tidy(data)
+def _turtle(name: ox.NamedNode, triples: Sequence[ox.Triple]) -> bytes:
+    ordered = sorted(triples, key=_triple_key)
+    data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return b"\n# article " + str(name).encode("utf-8") + b"\n" + _body(data)
+
+
+def _trig(name: ox.NamedNode, triples: Sequence[ox.Triple]) -> bytes:
+    quads = [
+        ox.Quad(t.subject, t.predicate, t.object, name) for t in sorted(triples, key=_triple_key)
+    ]
+    return _body(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
 
 
 def _json_key(value: object) -> str:
@@ -133,11 +131,12 @@ def _jsonld_context(iris: Iterable[str]) -> dict[str, str]:
     return {prefix: iri for prefix, iri in PREFIXES.items() if prefix not in schemes}
 
 
-def _jsonld(graphs: ArticleGraphs) -> bytes:
-    _triples(graphs)  # the same term checks as the other formats (rdflib writes any IRI)
+def _jsonld(articles: Sequence[ArticleTriples]) -> bytes:
+    """JSON-LD through rdflib (Oxigraph writes no compacted JSON-LD): one merged default graph."""
     merged = Graph(bind_namespaces="none")
-    for _, graph in graphs:
-        merged += graph
+    for _, triples in articles:
+        for t in triples:
+            merged.add((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object)))
     iris = {str(term) for triple in merged for term in triple if isinstance(term, URIRef)}
     context = _jsonld_context(iris)
     document = json.loads(merged.serialize(format="json-ld", context=context, auto_compact=True))
@@ -161,11 +160,13 @@ def _jsonld(graphs: ArticleGraphs) -> bytes:
 FORMATS: dict[str, OutputFormat] = {
     fmt.name: fmt
     for fmt in (
-        OutputFormat("turtle", (".ttl",), "text/turtle", False, _turtle),
+        OutputFormat("turtle", (".ttl",), "text/turtle", False, _turtle, _prefix_header()),
         OutputFormat("ntriples", (".nt",), "application/n-triples", False, _ntriples),
-        OutputFormat("trig", (".trig",), "application/trig", True, _trig),
+        OutputFormat("trig", (".trig",), "application/trig", True, _trig, _prefix_header()),
         OutputFormat("nquads", (".nq",), "application/n-quads", True, _nquads),
-        OutputFormat("jsonld", (".jsonld", ".json-ld"), "application/ld+json", False, _jsonld),
+        OutputFormat(
+            "jsonld", (".jsonld", ".json-ld"), "application/ld+json", False, whole=_jsonld
+        ),
     )
 }
 
@@ -203,9 +204,104 @@ def format_for_path(path: str, explicit: str | None = None) -> OutputFormat:
     return fmt
 
 
-def serialize(graphs: ArticleGraphs, fmt: OutputFormat) -> bytes:
-    """The bytes of `graphs` in `fmt`: the same graphs give the same bytes, in any order."""
-    return fmt.serialize(graphs)
+def _as_articles(graphs: Iterable[tuple[object, object]]) -> list[ArticleTriples]:
+    """Accept rdflib (IRI, Graph) pairs as well as Oxigraph (IRI, triples) pairs."""
+    articles = []
+    for name, graph in graphs:
+        iri = name if isinstance(name, ox.NamedNode) else ox.NamedNode(str(name))
+        triples = ox_triples(graph) if isinstance(graph, Graph) else list(graph)
+        articles.append((iri, triples))
+    return sorted(articles, key=lambda article: article[0].value)
+
+
+def serialize(graphs: Iterable[tuple[object, object]], fmt: OutputFormat) -> bytes:
+    """The bytes of a whole collection in `fmt`: the same graphs give the same bytes, in any order.
+
+    Articles come sorted by IRI, each as its own chunk (`kg build` streams them in input order).
+    """
+    articles = _as_articles(graphs)
+    if fmt.whole is not None:
+        return fmt.whole(articles)
+    assert fmt.chunk is not None
+    return fmt.header + b"".join(fmt.chunk(iri, triples) for iri, triples in articles)
+
+
+class ArticleWriter:
+    """Writes a collection article by article: a temporary file, renamed over `path` at commit.
+
+    A failed or aborted build leaves no file and an existing one as it was; "-" streams to
+    standard output. A format that cannot be streamed keeps its articles until `commit`.
+    """
+
+    def __init__(self, path: str | Path, fmt: OutputFormat) -> None:
+        self.path, self.fmt = str(path), fmt
+        self.articles = 0
+        self._kept: list[ArticleTriples] = []
+        self._temp: Path | None = None
+        if self.path == "-":
+            self._out = sys.stdout.buffer
+        else:
+            try:
+                fd, self._temp = _open_temp(Path(self.path))
+            except OSError as error:
+                raise self._error(error) from error
+            self._out = os.fdopen(fd, "wb")
+        self._write(fmt.header)
+
+    def _error(self, error: OSError) -> OutputError:
+        return OutputError(f"cannot write: {error.strerror or error}", source=self.path)
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self._out.write(data)
+        except OSError as error:
+            self.abort()
+            raise self._error(error) from error
+
+    def add(self, chunk: bytes) -> None:
+        """Append one article already serialized by `fmt.chunk`."""
+        self.articles += 1
+        self._write(chunk)
+
+    def keep(self, name: ox.NamedNode, triples: Sequence[ox.Triple]) -> None:
+        """Hold one article for a format written whole at `commit`."""
+        self.articles += 1
+        self._kept.append((name, list(triples)))
+
+    def commit(self) -> None:
+        """Finish the file and put it in place; raises OutputError when nothing was written."""
+        if self.articles == 0:
+            self.abort()
+            raise OutputError("no article could be built; nothing written", source=self.path)
+        if self.fmt.whole is not None:
+            self._write(self.fmt.whole(sorted(self._kept, key=lambda a: a[0].value)))
+        try:
+            self._out.flush()
+            if self._temp is not None:
+                os.fsync(self._out.fileno())
+                self._out.close()
+                os.replace(self._temp, self.path)
+                self._temp = None
+                _fsync_folder(Path(self.path).parent)
+        except OSError as error:
+            self.abort()
+            raise self._error(error) from error
+
+    def abort(self) -> None:
+        """Drop what was written so far (standard output cannot be taken back)."""
+        if self._temp is not None:
+            with contextlib.suppress(OSError):
+                self._out.close()
+            with contextlib.suppress(OSError):
+                self._temp.unlink()
+            self._temp = None
+
+    def __enter__(self) -> ArticleWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            self.abort()
 
 
 def _open_temp(target: Path) -> tuple[int, Path]:

@@ -276,3 +276,12 @@ def test_a_person_noun_after_as_describes_someone_named(nlp: Language) -> None:
 def test_sentence_initial_group_shares_the_lowercase_name(nlp: Language) -> None:
     doc = run(nlp, "Police detained 30 people on Sunday. Later, police released them.")
     assert "Group:police" in keys(doc) and "Group:Police" not in keys(doc)
+
+
+def test_capitals_and_places_are_found_in_upper_case_datelines() -> None:
+    gaz = default_gazetteer()
+    assert gaz.country_of("MINSK") == "Belarus"
+    assert gaz.country_of("Minsk") == "Belarus"
+    assert gaz.place_of("HERAT") == "Herat"
+    assert gaz.place_of("Herat") == "Herat"
+    assert gaz.place_of("HERATT") is None

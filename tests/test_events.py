@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp import build_pipeline
-from kg.nlp.events import _DocState
+from kg.nlp.events import _clause_anchor, _DocState
 from kg.nlp.types import EVENT_TYPES, Actor, Event
 
 PUBLISHED = "2024-03-15"  # a Friday
@@ -841,3 +841,18 @@ def test_group_name_drops_the_possessor_and_its_apostrophe_s(nlp: Language) -> N
     doc = run(nlp, "Washington lifted sanctions on Syria's central bank on Monday.")
     names = {actor.name for actor in doc._.actors.values()}
     assert not any(name.startswith(("'", "’")) for name in names), names
+
+
+def test_clause_verbs_agree_with_the_clause_anchor_walk(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "The court in Vantor, which had ordered the poet held, freed him on Friday after "
+        "talks that envoys of Ostland said were useful.",
+    )
+    state = _DocState(doc)
+    verbs = [t for t in doc if t.pos_ in ("VERB", "AUX")]
+    assert len(verbs) >= 4
+    for verb in verbs:
+        for token in doc:
+            walked = _clause_anchor(token, verb) == verb
+            assert walked == (state.clause_verbs[token.i] == verb.i), (token.text, verb.text)

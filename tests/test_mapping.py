@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pyoxigraph
 import pytest
@@ -16,9 +17,15 @@ from spacy.tokens import Doc
 
 import kg
 import kg.nlp.extensions  # registers the Doc extensions
+from kg.annotate import annotate
 from kg.article import Article
-from kg.mapping import IriMinter, RunInfo, article_graph
+from kg.errors import InputError
+from kg.mapping import PREFIXES, IriMinter, RunInfo, article_graph, article_triples
+from kg.nlp import build_pipeline
 from kg.nlp.types import Actor, ActorRelation, Event, EventRelation, Mention
+from kg.read import read_inputs
+from kg.settings import DEFAULT_MODEL
+from kg.terms import ox_term
 from kg.vocab import NIF, NKG, SCHEMA, SEM
 from kg.write import FORMATS, serialize
 
@@ -575,3 +582,225 @@ def test_arbitrary_text_round_trips(
         reparsed = Graph().parse(data=data, format=rdflib_name)
         assert len(reparsed) == len(graph)
         assert literal_values(reparsed) == expected
+
+
+# ---------------------------------------------------------------- Oxigraph triples
+
+# What the rdflib mapper (before `article_triples`) made of `small_article()`, in Turtle.
+SNAPSHOT = """
+<article/k-1#char=0,48> a nif:Sentence , nif:String ;
+    nif:anchorOf "Ida Brenn, mayor of Kessa, detained 3 reporters." ;
+    nif:beginIndex "0"^^xsd:nonNegativeInteger ;
+    nif:endIndex "48"^^xsd:nonNegativeInteger ;
+    nif:referenceContext <article/k-1/context> .
+
+<article/k-1#char=0,9> a nif:Phrase , nif:String ;
+    nif:anchorOf "Ida Brenn" ;
+    nif:beginIndex "0"^^xsd:nonNegativeInteger ;
+    nif:endIndex "9"^^xsd:nonNegativeInteger ;
+    nif:referenceContext <article/k-1/context> .
+
+<article/k-1#char=20,25> a nif:Phrase , nif:String ;
+    nif:anchorOf "Kessa" ;
+    nif:beginIndex "20"^^xsd:nonNegativeInteger ;
+    nif:endIndex "25"^^xsd:nonNegativeInteger ;
+    nif:referenceContext <article/k-1/context> .
+
+<article/k-1/context> a nif:Context ;
+    nif:beginIndex "0"^^xsd:nonNegativeInteger ;
+    nif:endIndex "48"^^xsd:nonNegativeInteger ;
+    nif:isString "Ida Brenn, mayor of Kessa, detained 3 reporters." .
+
+<article/k-1/event/Arrest-27-35> a sem:Event , nkg:Arrest , nkg:Event ;
+    prov:wasDerivedFrom <article/k-1> ;
+    nkg:affected <group/3_reporters> ;
+    nkg:agent <person/Ida_Brenn> ;
+    nkg:count "3"^^xsd:nonNegativeInteger ;
+    nkg:date "2024-06"^^xsd:gYearMonth ;
+    nkg:evidence <article/k-1#char=0,48> ;
+    nkg:location <location/Kessa> ;
+    nkg:modality nkg:Hypothetical ;
+    nkg:trigger "detained" .
+
+<article/k-1/relation/0> a rdf:Statement ;
+    rdf:object <location/Kessa> ;
+    rdf:predicate nkg:leaderOf ;
+    rdf:subject <person/Ida_Brenn> ;
+    prov:wasDerivedFrom <article/k-1> ;
+    nkg:evidence <article/k-1#char=0,48> .
+
+<article/k-1> a schema:NewsArticle , nkg:Article ;
+    prov:wasGeneratedBy <run/9.9.9/en_test_model-1.2.3> ;
+    schema:author "Lu Parr" ;
+    schema:datePublished "2024-06-02"^^xsd:date ;
+    schema:headline "Kessa arrests" ;
+    schema:url <https://news.example.org/k-1> ;
+    nkg:context <article/k-1/context> ;
+    nkg:dateline <location/Kessa> .
+
+<group/3_reporters> a sem:Actor , nkg:Group ;
+    rdfs:label "3 reporters" .
+
+<location/Kessa> a sem:Place , nkg:Location ;
+    rdfs:label "Kessa" ;
+    nkg:mention <article/k-1#char=20,25> .
+
+<model/en_test_model/1.2.3> a prov:Entity ;
+    rdfs:label "en_test_model" ;
+    schema:version "1.2.3" .
+
+<person/Ida_Brenn> a sem:Actor , nkg:Person ;
+    rdfs:label "Ida Brenn" ;
+    skos:altLabel "Brenn" ;
+    nkg:leaderOf <location/Kessa> ;
+    nkg:mention <article/k-1#char=0,9> ;
+    nkg:title "mayor" .
+
+<run/9.9.9/en_test_model-1.2.3> a prov:Activity ;
+    rdfs:label "newskg 9.9.9 with en_test_model 1.2.3" ;
+    prov:used <model/en_test_model/1.2.3> ;
+    schema:softwareVersion "9.9.9" .
+"""
+
+
+def small_article() -> tuple[Article, Doc]:
+    text = "Ida Brenn, mayor of Kessa, detained 3 reporters."
+    ida, kessa = "Person:Ida Brenn", "Location:Kessa"
+    doc = spacy.blank("en").make_doc(text)
+    doc._.actors = {
+        ida: Actor("Person", "Ida Brenn", {"Brenn"}, {"mayor"}),
+        kessa: Actor("Location", "Kessa"),
+    }
+    doc._.mentions = [Mention(0, 9, "Ida Brenn", ida), Mention(20, 25, "Kessa", kessa)]
+    start, end = at("detained", text=text)
+    arrest = Event(
+        "Arrest", "detained", start, end, 0, len(text),
+        agent=[ida], affected=["Group:3 reporters"], location=kessa, date="2024-06", count=3,
+        modality="hypothetical",
+    )  # fmt: skip
+    doc._.events = [arrest]
+    doc._.actor_relations = [ActorRelation(ida, "leaderOf", kessa, 0, len(text))]
+    article = Article(
+        "k-1", text, "k-1.txt", headline="Kessa arrests", published=date(2024, 6, 2),
+        authors=("Lu Parr",), dateline="Kessa", url="https://news.example.org/k-1",
+    )  # fmt: skip
+    return article, doc
+
+
+def parse_turtle(data: str) -> set[pyoxigraph.Triple]:
+    head = "".join(f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in PREFIXES.items())
+    turtle = f"{head}@base <{BASE}> .\n{data}"
+    return {quad.triple for quad in pyoxigraph.parse(turtle, format=pyoxigraph.RdfFormat.TURTLE)}
+
+
+def graph_triples(graph: Graph) -> set[pyoxigraph.Triple]:
+    return {pyoxigraph.Triple(*map(ox_term, triple)) for triple in graph}
+
+
+def test_triples_are_what_the_rdflib_mapper_made(minter: IriMinter) -> None:
+    article, doc = small_article()
+    triples = article_triples(article, doc, run=RUN, minter=minter)
+    assert set(triples) == parse_turtle(SNAPSHOT)
+    assert len(triples) == len(set(triples)) == 70
+
+
+def hostile_article(nlp: Language) -> tuple[Article, Doc]:
+    names = ["a/b?c#d%e", "Александр Лукашенко", "..", "e\u0301", "tab\tand\x00nul"]
+    text = " | ".join(names)
+    actors = {f"Person:{name}": Actor("Person", name, {name + "!"}, {name[::-1]}) for name in names}
+    mentions = [Mention(*at(name, text=text), name, f"Person:{name}") for name in names]
+    doc = annotated(nlp, text, actors=actors, mentions=mentions)
+    return Article("hostile/../id ?", text, "h.txt", headline=text, authors=tuple(names)), doc
+
+
+def repeating_article(nlp: Language) -> tuple[Article, Doc]:
+    """The same facts given twice: roles, relations, events of one sentence, authors."""
+    events = [meeting(), statement()]
+    events[0].participants = [MIRA, OREN, MIRA]
+    events[1].sent_start, events[1].sent_end = 0, S1_END  # both events cite sentence 1
+    doc = annotated(
+        nlp,
+        actors=sample_doc(nlp)._.actors,
+        mentions=[mention("Mira Tallent", MIRA), mention("Mira Tallent", MIRA)],
+        events=events,
+        actor_relations=[
+            ActorRelation(MIRA, "allyOf", OREN, 0, S1_END),
+            ActorRelation(MIRA, "allyOf", OREN, S2_START, S2_END),
+        ],
+        event_relations=[EventRelation(events[1].key, "after", events[0].key)] * 2,
+    )
+    return sample_article(authors=("Ada Quill", "Ada Quill")), doc
+
+
+@pytest.mark.parametrize("make", [lambda nlp: small_article(), hostile_article, repeating_article])
+def test_triples_are_the_graph_s_triples_each_once(
+    nlp: Language, minter: IriMinter, make: object
+) -> None:
+    article, doc = make(nlp)  # type: ignore[operator]
+    triples = article_triples(article, doc, run=RUN, minter=minter)
+    assert len(triples) == len(set(triples))
+    assert set(triples) == graph_triples(article_graph(article, doc, run=RUN, minter=minter))
+
+
+def test_repeated_facts_give_one_triple(nlp: Language, minter: IriMinter) -> None:
+    article, doc = repeating_article(nlp)
+    triples = article_triples(article, doc, run=RUN, minter=minter)
+    mira, oren = (
+        pyoxigraph.NamedNode(str(iri(f"person/{n}"))) for n in ("Mira_Tallent", "Oren_Valk")
+    )
+    ally = pyoxigraph.NamedNode(str(NKG.allyOf))
+    assert triples.count(pyoxigraph.Triple(mira, ally, oren)) == 1
+    sentence = pyoxigraph.NamedNode(str(span(0, S1_END)))
+    assert sum(t.subject == sentence for t in triples) == 6  # cited three times
+    assert len(triples) == len(set(triples))
+
+
+def test_triples_come_in_the_same_order_every_time(nlp: Language) -> None:
+    runs = [
+        article_triples(sample_article(), sample_doc(nlp), run=RUN, minter=IriMinter(BASE))
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
+
+
+def test_lone_surrogates_become_replacement_characters(nlp: Language, minter: IriMinter) -> None:
+    article = sample_article(headline="Vostria \ud800 talks")
+    triples = article_triples(article, sample_doc(nlp), run=RUN, minter=minter)
+    headline = pyoxigraph.NamedNode(str(SCHEMA["headline"]))
+    assert [t.object.value for t in triples if t.predicate == headline] == ["Vostria \ufffd talks"]
+
+
+def test_an_iri_oxigraph_rejects_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="not a valid IRI"):
+        IriMinter("https://exa mple.org/")
+
+
+@pytest.mark.parametrize(
+    ("name", "segment"),
+    [("O'Brien-Smith_(Jr.)", "O'Brien-Smith_(Jr.)"), ("...", "%2E%2E%2E"), ("a b", "a_b")],
+)
+def test_plain_names_are_kept_and_dot_segments_encoded(
+    minter: IriMinter, name: str, segment: str
+) -> None:
+    assert minter.actor("Person", name) == iri(f"person/{segment}")
+    assert minter.actor_node("Person", name).value == BASE + f"person/{segment}"
+
+
+ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
+
+
+@pytest.fixture(scope="module")
+def annotated_articles() -> list[tuple[Article, Doc]]:
+    articles = [item for item in read_inputs([str(ARTICLES)]) if not isinstance(item, InputError)]
+    return list(annotate(build_pipeline(DEFAULT_MODEL), articles))
+
+
+def test_data_articles_give_the_graph_s_triples_each_once(
+    annotated_articles: list[tuple[Article, Doc]], minter: IriMinter
+) -> None:
+    assert len(annotated_articles) >= 6
+    for article, doc in annotated_articles:
+        triples = article_triples(article, doc, run=RUN, minter=minter)
+        assert len(triples) == len(set(triples)), article.source
+        graph = article_graph(article, doc, run=RUN, minter=minter)
+        assert set(triples) == graph_triples(graph), article.source

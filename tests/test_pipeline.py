@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import spacy
 
 from kg.errors import ModelError
 from kg.nlp import COMPONENTS, build_pipeline
+from kg.nlp.spans import MentionIndex, SentenceIndex, token_indices
+from kg.nlp.types import Mention
 from kg.settings import DEFAULT_MODEL
 
 
@@ -52,3 +55,44 @@ def test_no_sentence_break_after_a_possessive_apostrophe(nlp) -> None:  # type: 
 def test_closing_quote_stays_with_its_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
     doc = nlp('The envoy vowed to "keep pressing for their release."\nThey left.')
     assert next(sent.text for sent in doc.sents).rstrip().endswith('release."')
+
+
+def test_sentence_index_gives_each_token_its_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Ostland freed a poet.\n\nHe flew to Vantor on Monday. Officials there met him.")
+    sentences = SentenceIndex(doc)
+    assert [(s.start, s.end) for s in sentences.sents] == [(s.start, s.end) for s in doc.sents]
+    for token in doc:
+        assert (sentences.of(token).start, sentences.of(token).end) == (
+            token.sent.start,
+            token.sent.end,
+        )
+
+
+def test_token_indices_keep_tokens_matching_every_attribute(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Ostland jailed two reporters, and Vantor freed them on Friday.")
+    verbs = [t.i for t in doc if t.pos_ == "VERB"]
+    assert verbs and token_indices(doc, POS={"VERB"}) == verbs
+    freed = [t.i for t in doc if t.pos_ == "VERB" and t.lemma_ == "free"]
+    assert (
+        token_indices(doc, POS={"VERB"}, LEMMA={"free"})
+        == freed
+        == [[t.text for t in doc].index("freed")]
+    )
+    assert token_indices(doc, LOWER={"ostland", "friday"}) == [0, len(doc) - 2]
+    assert token_indices(doc, ENT_TYPE={""}, LOWER={"jailed"}) == [1]
+    assert token_indices(nlp.make_doc(""), LOWER={"x"}) == []
+
+
+def test_mention_index_finds_a_long_mention_that_starts_far_back() -> None:
+    doc = spacy.blank("en")("The long-serving foreign minister of Ostland met Vantor envoys today.")
+    doc._.mentions = [
+        Mention(0, 44, doc.text[0:44], "Person:A", "title"),
+        Mention(37, 44, "Ostland", "Country:Ostland"),
+        Mention(49, 55, "Vantor", "Country:Vantor"),
+    ]
+    index = MentionIndex(doc)
+    for start in range(len(doc.text)):
+        for end in range(start + 1, len(doc.text) + 1):
+            expected = [m for m in index.mentions if m.start < end and start < m.end]
+            assert index.at(start, end) == expected
+    assert [m.actor for m in index.at(40, 41)] == ["Person:A", "Country:Ostland"]

@@ -528,3 +528,24 @@ def test_misdeed_explains_the_sanction_told_with_it(nlp: Language) -> None:
 def test_protest_is_caused_by_a_call_to_protest(nlp: Language, call: str, caused: bool) -> None:
     doc = run(nlp, "Tens of thousands of people rallied across the country on Saturday. " + call)
     assert (("Protest", "causedBy", "Request") in event_triples(doc)) is caused
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "u.s. president",
+        "the deputy foreign minister",
+        "a senior adviser to the president",
+        "former prime minister and party leader",
+        "wife of",
+        "ostland",
+        "",
+    ],
+)
+def test_role_word_is_the_first_role_phrase_in_the_text(nlp: Language, text: str) -> None:
+    relations = nlp.get_pipe("newskg_relations")
+    scanned = next(
+        ((p, c) for p, c in relations.role_words if f" {p} " in f" {text} "),
+        None,
+    )
+    assert relations._role_word(text) == scanned

@@ -12,6 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 import kg.store
+import kg.terms
 from kg.cli import main
 from kg.store import EmbeddedStore, StoreError
 from kg.write import FORMATS, serialize
@@ -229,7 +230,7 @@ def test_a_failing_replace_leaves_the_previous_graph_intact(
         store.replace_graph(name, graph)
         before = {str(q) for q in store.store}
         calls = {"n": 0}
-        real = kg.store.ox_term
+        real = kg.terms.ox_term
 
         def failing(term: object) -> object:
             calls["n"] += 1
@@ -237,7 +238,7 @@ def test_a_failing_replace_leaves_the_previous_graph_intact(
                 raise StoreError("disk on fire")
             return real(term)
 
-        monkeypatch.setattr(kg.store, "ox_term", failing)
+        monkeypatch.setattr(kg.terms, "ox_term", failing)
         with pytest.raises(StoreError, match="disk on fire"):
             store.replace_graph(name, graph + Graph().add((name, URIRef(f"{NKG}x"), Literal(1))))
         monkeypatch.undo()

@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, RDFS
 import kg.write
 from kg.errors import OutputError
 from kg.mapping import new_graph
+from kg.terms import ox_triples
 from kg.write import FORMATS, OutputFormat, format_for_path, serialize, write_atomic
 
 ID = Namespace("https://w3id.org/newskg/id/")
@@ -130,10 +131,18 @@ def test_round_trip_with_rdflib(name: str) -> None:
     assert parsed_by_rdflib(serialize(GRAPHS, fmt), fmt) == expected(fmt)
 
 
-def test_triple_formats_merge_articles_into_one_graph() -> None:
+def test_triple_formats_stream_each_article_so_shared_triples_repeat() -> None:
     data = serialize(GRAPHS, FORMATS["ntriples"])
     labels = [line for line in data.splitlines() if b"rdf-schema#label" in line]
-    assert len(labels) == 1  # the shared person, once
+    assert len(labels) == len(GRAPHS)  # the shared person, once per article that names it
+    assert len(set(labels)) == 1  # ... and one triple once parsed: RDF graphs are sets
+
+
+def test_turtle_has_its_prefixes_once_and_a_comment_per_article() -> None:
+    data = serialize(GRAPHS, FORMATS["turtle"]).decode("utf-8")
+    assert data.count("@prefix nkg:") == 1 and data.startswith("@prefix ")
+    comments = [line for line in data.splitlines() if line.startswith("# article ")]
+    assert comments == [f"# article <{iri}>" for iri, _ in sorted(GRAPHS)]
 
 
 @pytest.mark.parametrize("name", ["trig", "nquads"])
@@ -179,10 +188,15 @@ def test_same_input_gives_same_bytes_in_any_order(name: str) -> None:
     assert serialize(rebuilt, fmt) == first
 
 
-def test_line_formats_are_sorted() -> None:
-    for name in ("ntriples", "nquads"):
-        lines = serialize(GRAPHS, FORMATS[name]).splitlines()
-        assert lines == sorted(lines)
+def test_line_formats_are_sorted_article_by_article() -> None:
+    chunks = [FORMATS["nquads"].chunk(ox.NamedNode(str(iri)), ox_triples(g)) for iri, g in GRAPHS]
+    assert serialize(GRAPHS, FORMATS["nquads"]) == b"".join(chunks)
+    for chunk in chunks:
+        lines = chunk.splitlines()
+        assert lines == sorted(lines) and len({line.rsplit(b" ", 2)[-2] for line in lines}) == 1
+    for iri, graph in GRAPHS:
+        lines = FORMATS["ntriples"].chunk(ox.NamedNode(str(iri)), ox_triples(graph))
+        assert lines.splitlines() == sorted(lines.splitlines())
 
 
 def test_turtle_binds_the_contract_prefixes_in_order() -> None:

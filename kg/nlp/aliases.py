@@ -9,6 +9,9 @@ This step adds those mentions and records each new surface form in the actor's a
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
+from collections.abc import Container, Iterable, Iterator
+from functools import cached_property
 from typing import Any
 
 from spacy.language import Language
@@ -16,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.entities import POSSESSIVE_TOKENS, Gazetteer, clean_name
 from kg.nlp.extensions import register_extensions
+from kg.nlp.spans import SentenceIndex, token_indices
 from kg.nlp.types import Actor, Mention
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -107,6 +111,10 @@ class DocState:
 
     def __init__(self, doc: Doc, gaz: Gazetteer) -> None:
         self.doc = doc
+        self.text = doc.text  # spaCy joins the tokens anew on every `doc.text`
+        # the rules below scan these strings and make `Token` objects only for the hits
+        self.words = [t.text for t in doc]
+        self.lowers = [w.lower() for w in self.words]  # what `token.lower_` gives
         self.gaz = gaz
         self.actors: dict[str, Actor] = doc._.actors if doc._.actors is not None else {}
         doc._.actors = self.actors
@@ -127,20 +135,27 @@ class DocState:
             if m.start < end and start < m.end and (groups or m.kind != "group")
         ]
 
-    def add(self, start: int, end: int, key: str, kind: str, *, alias: bool = True) -> None:
-        text = self.doc.text[start:end]
-        self.mentions.add(Mention(start, end, text, key, kind))
+    def add(self, start: int, end: int, key: str, kind: str, *, alias: bool = True) -> Mention:
+        text = self.text[start:end]
+        mention = Mention(start, end, text, key, kind)
+        self.mentions.add(mention)
         actor = self.actors[key]
         surface = clean_name(text)
         if alias and surface != actor.name:
             actor.aliases.add(surface)
+        return mention
+
+    def tokens_in(self, words: Container[str], start: int = 0) -> Iterator[Token]:
+        """The tokens from index `start` whose lower-case form is one of `words`, in text order."""
+        doc = self.doc
+        return (doc[i] for i, low in enumerate(self.lowers) if i >= start and low in words)
 
     def persons(self) -> list[Actor]:
         return [a for a in self.actors.values() if a.type == "Person"]
 
     def first_offset(self, key: str) -> int:
         offsets = [m.start for m in self.mentions if m.actor == key]
-        return min(offsets) if offsets else len(self.doc.text)
+        return min(offsets) if offsets else len(self.text)
 
     # -- surnames and first names ---------------------------------------------------------------
 
@@ -154,9 +169,10 @@ class DocState:
                 continue
             surnames.setdefault(tokens[-1], []).append(actor)
             firsts.setdefault(tokens[0], []).append(actor)
-        for token in self.doc:
-            if not token.is_title and not token.text.isupper():
+        for i, word in enumerate(self.words):
+            if not word.istitle() and not word.isupper():  # `token.is_title` is `str.istitle`
                 continue
+            token = self.doc[i]
             text = token.text if token.is_title else token.text.title()
             if text in surnames:
                 owner = self._pick(surnames[text], token)
@@ -396,9 +412,10 @@ class DocState:
         """An all-caps token equal to an organisation's initials, or "(CHP)" after its name."""
         orgs = [a for a in self.actors.values() if a.type == "Organization"]
         initials = {_initials(a.name): a for a in orgs if len(a.name.split()) > 1}
-        for token in self.doc:
-            if not (token.text.isupper() and token.text.isalpha() and len(token.text) >= 2):
+        for i, word in enumerate(self.words):
+            if not (word.isupper() and word.isalpha() and len(word) >= 2):
                 continue
+            token = self.doc[i]
             start, end = token.idx, token.idx + len(token.text)
             if self.covering(start, end):
                 continue
@@ -420,7 +437,7 @@ class DocState:
                 continue
             key = f"Organization:{name}"
             pattern = re.compile(rf"\b{re.escape(description)}\b", re.IGNORECASE)
-            for match in pattern.finditer(self.doc.text):
+            for match in pattern.finditer(self.text):
                 if not self.covering(match.start(), match.end()):
                     self.add(match.start(), match.end(), key, "alias")
 
@@ -436,9 +453,9 @@ class DocState:
                 last = form.split()[-1]
                 if last.islower() or last.istitle():
                     heads.setdefault(last.lower(), []).append(actor.key)
-        for token in doc:
-            keys = heads.get(token.lower_)
-            if not keys or not token.is_lower or token.tag_ != "NN":
+        for token in self.tokens_in(heads):
+            keys = heads[token.lower_]
+            if not token.is_lower or token.tag_ != "NN":
                 continue
             nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
             if nxt is not None and (nxt.is_title or nxt.lower_ == "of"):
@@ -465,8 +482,8 @@ class DocState:
     def link_roles(self) -> None:
         """ "the American leader", "the Belarusian president" -> the leader of that country."""
         doc = self.doc
-        for token in doc:
-            if token.lower_ not in self.gaz.leader_nouns or token.tag_ not in {"NN", "NNP"}:
+        for token in self.tokens_in(self.gaz.leader_nouns):
+            if token.tag_ not in {"NN", "NNP"}:
                 continue
             if token.idx and self.covering(token.idx, token.idx + len(token.text)):
                 continue
@@ -511,9 +528,9 @@ class DocState:
     def link_title_nouns(self) -> None:
         """ "the bishop", "the president" -> the one person in the text who holds that title."""
         doc = self.doc
-        for token in doc[1:]:
+        for token in self.tokens_in(self.gaz.titles, start=1):
             det = doc[token.i - 1]
-            if det.lower_ != "the" or token.tag_ != "NN" or token.lower_ not in self.gaz.titles:
+            if det.lower_ != "the" or token.tag_ != "NN":
                 continue
             if token.i + 1 < len(doc) and (
                 doc[token.i + 1].is_title or doc[token.i + 1].lower_ == "of"
@@ -545,14 +562,24 @@ class DocState:
                 vote(m.actor)
             elif m.actor.startswith("Location:") and m.actor[9:] in self.gaz.capitals:
                 vote(f"Country:{self.gaz.capitals[m.actor[9:]]}")
-        for token in self.doc:
-            country = token.is_title and self.gaz.country_for_demonym(token.text)
-            if country and not self.covering(token.idx, token.idx + len(token.text)):
+        for start, end, country in self.demonyms:
+            if not self.covering(start, end):
                 vote(f"Country:{country}")
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         if not ranked or (len(ranked) > 1 and ranked[0][1] < FOCUS_MARGIN * ranked[1][1]):
             return None
         return ranked[0][0] if ranked[0][0] in self.actors else None
+
+    @cached_property
+    def demonyms(self) -> list[tuple[int, int, str]]:
+        """Offsets and country of each capitalised demonym ("Belarusian") in the text."""
+        found = []
+        for i, word in enumerate(self.words):
+            country = word.istitle() and self.gaz.country_for_demonym(word)
+            if country:
+                token = self.doc[i]
+                found.append((token.idx, token.idx + len(word), country))
+        return found
 
     def link_states(self) -> None:
         """The state as an actor: "Serbian authorities", "the Iranian regime", "Chile's
@@ -560,8 +587,8 @@ class DocState:
         "the government" for the country the story is about."""
         doc = self.doc
         focus = self.focus_country()
-        for token in doc:
-            if token.lower_ not in STATE_NOUNS or token.tag_ not in {"NN", "NNS", "NNP"}:
+        for token in self.tokens_in(STATE_NOUNS):
+            if token.tag_ not in {"NN", "NNS", "NNP"}:
                 continue
             if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of":
                 continue
@@ -580,7 +607,7 @@ class DocState:
     def link_country_descriptions(self) -> None:
         """ "the former Soviet republic", "the island", "the Gulf state": the one country of the
         text that the gazetteer describes so."""
-        text = self.doc.text
+        text = self.text
         focus = self.focus_country()
         for description, names in self.gaz.descriptions.items():
             present = [f"Country:{n}" for n in names if f"Country:{n}" in self.actors]
@@ -658,8 +685,8 @@ class DocState:
         capital" -> the capital of the story's country."""
         doc = self.doc
         focus = self.focus_country()
-        for token in doc[1:]:
-            if token.lower_ != "capital" or token.tag_ != "NN":
+        for token in self.tokens_in({"capital"}, start=1):
+            if token.tag_ != "NN":
                 continue
             if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in {"of", "'s", "’s"}:
                 continue
@@ -683,33 +710,29 @@ class DocState:
 
     def link_pronouns(self) -> None:
         """he/his/him, she/her -> the latest compatible person subject nearby."""
-        for token in self.doc:
+        pronouns = self.gaz.pronouns_male | self.gaz.pronouns_female | PLURAL_PRONOUNS
+        earlier = _ByStart(self.mentions)  # the mentions so far, pronoun mentions added below
+        for token in self.tokens_in(pronouns):
             low = token.lower_
-            if low in self.gaz.pronouns_male:
-                gender = "m"
-            elif low in self.gaz.pronouns_female:
-                gender = "f"
-            elif low in PLURAL_PRONOUNS:
-                group = self._plural_antecedent(token)
-                if group is not None:
-                    self.add(token.idx, token.idx + len(token.text), group, "pronoun", alias=False)
-                continue
+            if low in self.gaz.pronouns_male or low in self.gaz.pronouns_female:
+                gender = "m" if low in self.gaz.pronouns_male else "f"
+                key = self._antecedent(token, gender, earlier)
             else:
-                continue
-            person = self._antecedent(token, gender)
-            if person is not None:
-                self.add(token.idx, token.idx + len(token.text), person, "pronoun", alias=False)
+                key = self._plural_antecedent(token, earlier)
+            if key is not None:
+                end = token.idx + len(token.text)
+                earlier.add(self.add(token.idx, end, key, "pronoun", alias=False))
 
-    def _antecedent(self, pronoun: Token, gender: str) -> str | None:
+    def _antecedent(self, pronoun: Token, gender: str, earlier: _ByStart) -> str | None:
         """The person a he/she/his/her refers to, ranked as readers resolve it: the subject of
         the pronoun's own clause for a possessive ("the president launched his career"), then
         main-clause subjects of this and the previous sentence (a subject inside a relative
         clause is a side character), then any person named there, then subjects a few sentences
         back; the latest within a rank. Earlier pronoun mentions count, so chains carry on."""
         doc = self.doc
-        sents = [pronoun.sent]
+        sents = [self.sentences.of(pronoun)]
         while len(sents) <= PRONOUN_LOOKBACK and sents[-1].start > 0:
-            sents.append(doc[sents[-1].start - 1].sent)
+            sents.append(self.sentences.of(doc[sents[-1].start - 1]))
         near = sents[min(1, len(sents) - 1)].start_char
         lower = sents[-1].start_char
         own_clause = _clause_verb(pronoun)
@@ -719,8 +742,8 @@ class DocState:
         possessive = pronoun.dep_ == "poss" or pronoun.lower_.endswith("self")
         quoted = self._in_quote(pronoun.idx)
         best: tuple[int, int, str] | None = None
-        for m in self.mentions:
-            if not m.actor.startswith("Person:") or not lower <= m.start < pronoun.idx:
+        for m in earlier.starting(lower, pronoun.idx):
+            if not m.actor.startswith("Person:"):
                 continue
             if m.start < blocker or m.actor not in self.actors:
                 continue
@@ -769,19 +792,20 @@ class DocState:
         end = noun.idx + len(noun.text)
         return not any(m.actor.startswith("Person:") for m in self.covering(noun.idx, end))
 
-    def _plural_antecedent(self, pronoun: Token) -> str | None:
+    def _plural_antecedent(self, pronoun: Token, earlier: _ByStart) -> str | None:
         """they/them/their -> the one group of people named in this or the previous sentence
         ("police detained 40 activists and released them"); nothing when two groups compete or
         the pronoun picks a part ("some of them", "among them")."""
         doc = self.doc
         if pronoun.dep_ not in SUBJECT_DEPS | {"dobj"}:
             return None  # "their" and "of them" too often mean something else or a part
-        sent = pronoun.sent
-        lower = doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+        sent = self.sentences.of(pronoun)
+        before = self.sentences.of(doc[sent.start - 1]) if sent.start > 0 else sent
+        lower = before.start_char
         own_subjects = _subjects_of(_clause_verb(pronoun)) if pronoun.dep_ == "dobj" else set()
         found: set[str] = set()
-        for m in self.mentions:
-            if not lower <= m.start < pronoun.idx or m.end > pronoun.idx:
+        for m in earlier.starting(lower, pronoun.idx):
+            if m.end > pronoun.idx:
                 continue
             if (
                 m.actor.startswith("Group:")
@@ -796,22 +820,38 @@ class DocState:
 
     def _in_quote(self, offset: int) -> bool:
         """Whether an offset lies inside a quotation opened earlier in its paragraph."""
-        text = self.doc.text
+        text = self.text
         before = text[text.rfind("\n\n", 0, offset) + 1 : offset]
         curly = before.count("\u201c") - before.count("\u201d")
         return curly > 0 or before.count('"') % 2 == 1
+
+    @cached_property
+    def sentences(self) -> SentenceIndex:
+        """The doc's sentences, listed when first asked for."""
+        return SentenceIndex(self.doc)
+
+    @cached_property
+    def noun_subjects(self) -> list[Token]:
+        """The doc's subjects that are singular common nouns, found once for all pronouns."""
+        return [self.doc[i] for i in token_indices(self.doc, DEP=SUBJECT_DEPS, TAG={"NN"})]
 
     def _singular_group_subject(self, lower: int, pronoun: Token, own_clause: Token) -> int:
         """Start of the latest unnamed single person acting as subject ("one protester was
         killed"): a pronoun after it may be that person, so no named person before it is taken.
         Not when that person acts on the pronoun ("a court jailed him") or is what the pronoun
         reports ("a second prisoner refused, he said")."""
+        before = self.doc.char_span(lower, pronoun.idx, alignment_mode="expand")
+        if before is None:
+            return -1
+        first = bisect_left(self.noun_subjects, before.start, key=lambda t: t.i)
+        upto = bisect_left(self.noun_subjects, before.end, key=lambda t: t.i)
+        candidates = [t for t in self.noun_subjects[first:upto] if _indefinite(t)]
+        if not candidates:
+            return -1
         dominating = _dominating_verbs(pronoun)
         reported = {t.i for t in own_clause.subtree}
         latest = -1
-        for token in self.doc.char_span(lower, pronoun.idx, alignment_mode="expand") or []:
-            if token.dep_ not in SUBJECT_DEPS or token.tag_ != "NN" or not _indefinite(token):
-                continue
+        for token in candidates:
             if token.head.i in dominating or token.i in reported:
                 continue
             lemma = token.lemma_.lower()
@@ -870,9 +910,10 @@ class DocState:
 
     def _numbers_alone(self, counted: list[tuple[int, Actor]]) -> None:
         doc = self.doc
-        for token in doc:
-            if not token.like_num or token.i == 0 or doc[token.i - 1].lower_ not in {"the", "all"}:
+        for i in range(1, len(doc)):
+            if self.lowers[i - 1] not in {"the", "all"} or not doc[i].like_num:
                 continue
+            token = doc[i]
             nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
             if nxt is not None and nxt.pos_ in {"NOUN", "PROPN", "ADJ"}:
                 continue
@@ -895,6 +936,26 @@ class DocState:
         if gender == "f":
             return actor_gender == "f"
         return actor_gender != "f"
+
+
+class _ByStart:
+    """Mentions ordered by start offset, for the pronoun rules that look at the mentions of a
+    few sentences before each pronoun: a range lookup instead of a scan of all mentions."""
+
+    def __init__(self, mentions: Iterable[Mention]) -> None:
+        self.mentions = sorted(set(mentions), key=lambda m: m.start)
+        self._seen = set(self.mentions)
+
+    def add(self, mention: Mention) -> None:
+        if mention not in self._seen:
+            self._seen.add(mention)
+            insort(self.mentions, mention, key=lambda m: m.start)
+
+    def starting(self, start: int, end: int) -> list[Mention]:
+        """The mentions starting in [start, end)."""
+        first = bisect_left(self.mentions, start, key=lambda m: m.start)
+        upto = bisect_left(self.mentions, end, key=lambda m: m.start)
+        return self.mentions[first:upto]
 
 
 def _count_in(name: str) -> int | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import spacy
@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.data import load_json, load_tsv
 from kg.nlp.extensions import register_extensions
+from kg.nlp.spans import token_indices
 from kg.nlp.types import Actor, Mention, actor_key
 
 POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’", "s"})
@@ -56,6 +57,8 @@ ORG_CLASS_NOUNS = frozenset(
 )  # fmt: skip
 #: Proper nouns that name a bloc of states after "the" -> the Group's name.
 COLLECTIVE_NAMES = {"West": "the West"}
+#: Parts of speech of a group's head noun ("protesters", "thousands", "many").
+GROUP_HEAD_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 GROUP_MODIFIERS = frozenset({"det", "nummod", "amod", "compound", "quantmod", "poss", "nmod"})
 PLACE_NOUNS = frozenset(
     {"airport", "street", "square", "district", "suburb", "suburbs", "center", "centre",
@@ -198,6 +201,17 @@ class Gazetteer:
         gaz.female_surname_endings = tuple(persons.get("female_surname_endings", []))
         return gaz
 
+    @cached_property
+    def upper_capitals(self) -> dict[str, str]:
+        """Capitals in capitals ("MINSK", as datelines write them) -> canonical country name;
+        built once, not per lookup."""
+        return {k.upper(): v for k, v in self.capitals.items()}
+
+    @cached_property
+    def upper_places(self) -> dict[str, str]:
+        """Gazetteer places in capitals -> canonical name."""
+        return {k.upper(): v for k, v in self.places.items()}
+
     @property
     def person_words(self) -> frozenset[str]:
         """Lowercase nouns that describe one person: titles and person nouns."""
@@ -221,8 +235,7 @@ class Gazetteer:
         for table in (self.countries, self.metonyms, self.capitals):
             if bare in table:
                 return table[bare]
-        upper = {k.upper(): v for k, v in self.capitals.items()}
-        return self.demonyms.get(bare.lower()) or upper.get(bare)
+        return self.demonyms.get(bare.lower()) or self.upper_capitals.get(bare)
 
     def place_of(self, text: str) -> str | None:
         """Canonical name of a gazetteer city, region or site, also in dateline capitals."""
@@ -230,7 +243,7 @@ class Gazetteer:
         if bare in self.places:
             return self.places[bare]
         if bare.isupper():
-            return {k.upper(): v for k, v in self.places.items()}.get(bare)
+            return self.upper_places.get(bare)
         return None
 
     def country_for_demonym(self, word: str) -> str | None:
@@ -313,12 +326,12 @@ class EntityRecognizer:
         self.gaz = Gazetteer.build(countries, organizations, persons, names, places)
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._add_patterns(nlp, "GAZ_PLACE", self.gaz.places)
-        self._add_patterns(nlp, "GAZ_PLACE", {k.upper(): v for k, v in self.gaz.places.items()})
+        self._add_patterns(nlp, "GAZ_PLACE", self.gaz.upper_places)
         self._add_patterns(nlp, "GAZ_COUNTRY", self.gaz.countries)
         self._add_patterns(nlp, "GAZ_METONYM", self.gaz.metonyms)
         self._add_patterns(nlp, "GAZ_CAPITAL", self.gaz.capitals)
         self._add_patterns(nlp, "GAZ_ORG", self.gaz.orgs)
-        self._add_patterns(nlp, "GAZ_CAPITAL", {k.upper(): v for k, v in self.gaz.capitals.items()})
+        self._add_patterns(nlp, "GAZ_CAPITAL", self.gaz.upper_capitals)
 
     def _add_patterns(self, nlp: Language, label: str, table: dict[str, str]) -> None:
         self.matcher.add(label, [nlp.make_doc(surface) for surface in table])
@@ -346,10 +359,11 @@ class EntityRecognizer:
         for ent in doc.ents:
             if ent.label_ in OTHER_LABELS and len(ent) == 1 and self._place_context(ent):
                 found.append(Candidate(ent.start, ent.end, "LOC", "ner"))
+        matches = self.matcher(doc)
         found.extend(self._border_areas(doc))
         found.extend(self._collectives(doc))
-        found.extend(self._regions_and_courts(doc))
-        for match_id, start, end in self.matcher(doc):
+        found.extend(self._regions_and_courts(doc, matches))
+        for match_id, start, end in matches:
             label = doc.vocab.strings[match_id]
             found.append(Candidate(start, end, label, "gaz"))
         found.sort(key=lambda c: (-(c.end - c.start), c.source != "gaz", c.start))
@@ -412,8 +426,9 @@ class EntityRecognizer:
         """ "the West": a proper noun naming a bloc of states, an unnamed Group, not a place
         ("the West Bank" is one)."""
         found: list[Candidate] = []
-        for token in doc[1:]:
-            if token.text not in COLLECTIVE_NAMES or doc[token.i - 1].lower_ != "the":
+        for i in token_indices(doc, ORTH=COLLECTIVE_NAMES):
+            token = doc[i]
+            if i == 0 or doc[i - 1].lower_ != "the":
                 continue
             nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
             if nxt is not None and (nxt.is_title or nxt.text in POSSESSIVE_TOKENS):
@@ -425,8 +440,9 @@ class EntityRecognizer:
         """ "the Polish border crossing", "the Finnish border": a demonym before "border"
         names a place."""
         found: list[Candidate] = []
-        for token in doc:
-            if token.lower_ != "border" or token.i == 0:
+        for i in token_indices(doc, LOWER={"border"}):
+            token = doc[i]
+            if i == 0:
                 continue
             demonym = doc[token.i - 1]
             if not (demonym.is_title and self.gaz.country_for_demonym(demonym.text)):
@@ -437,11 +453,11 @@ class EntityRecognizer:
             found.append(Candidate(token.i - 1, end, "LOC", "ner"))
         return found
 
-    def _regions_and_courts(self, doc: Doc) -> list[Candidate]:
+    def _regions_and_courts(self, doc: Doc, matches: list[tuple[int, int, int]]) -> list[Candidate]:
         """ "western Ukraine" is a place (a part of the country), and "a Kyiv appeals court" an
         organisation: a country or city name widened by the words around it."""
         found: list[Candidate] = []
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end in matches:
             label = doc.vocab.strings[match_id]
             if label not in {"GAZ_COUNTRY", "GAZ_CAPITAL", "GAZ_PLACE"}:
                 continue
@@ -460,11 +476,16 @@ class EntityRecognizer:
         whose last word is labelled alone elsewhere in the doc ("Wiszniewska said") or that
         starts with a known given name."""
         alone = {ent.text for ent in doc.ents if len(ent) == 1 and ent.label_ in NAME_LABELS}
+        bare = {
+            i
+            for i in token_indices(doc, ENT_TYPE={""}, POS={"PROPN"})  # as `_bare_name_word` asks
+            if self._bare_name_word(doc[i])
+        }
         spans: list[Span] = []
         i = 0
         while i < len(doc):
             end = i
-            while end < len(doc) and end - i < 3 and self._bare_name_word(doc[end]):
+            while end < len(doc) and end - i < 3 and end in bare:
                 end += 1
             if end - i >= 2 and (
                 doc[end - 1].text in alone
@@ -575,9 +596,7 @@ class EntityRecognizer:
         if place:
             return Resolved(span, "Location", place)
         capital = self.gaz.capitals.get(text) or (
-            {k.upper(): v for k, v in self.gaz.capitals.items()}.get(text)
-            if text.isupper()
-            else None
+            self.gaz.upper_capitals.get(text) if text.isupper() else None
         )
         if capital:
             return self._resolve_capital(span, capital)
@@ -821,7 +840,9 @@ def _quantity_head(token: Token, gaz: Gazetteer) -> bool:
 def find_groups(doc: Doc, gaz: Gazetteer) -> list[Span]:
     """Noun phrases headed by a person-denoting plural noun, with counts and quantifiers."""
     spans: list[Span] = []
-    for token in doc:
+    # only a singular noun or one of the parts of speech a group head has can start a group
+    heads = token_indices(doc, TAG={"NN"}) + token_indices(doc, POS=GROUP_HEAD_POS)
+    for token in (doc[i] for i in sorted(set(heads))):
         if _is_single_unnamed_person(token, gaz):
             single = doc[_left_edge(token) : token.i + 1]
             spans.append(single)
@@ -876,7 +897,7 @@ def _is_single_unnamed_person(token: Token, gaz: Gazetteer) -> bool:
 
 
 def _is_group_head(token: Token, gaz: Gazetteer) -> bool:
-    if token.pos_ not in {"NOUN", "PROPN", "PRON", "NUM"}:
+    if token.pos_ not in GROUP_HEAD_POS:
         return False
     low = token.lower_
     if low in gaz.group_nouns and (
@@ -907,7 +928,7 @@ def group_name(span: Span, gaz: Gazetteer) -> str:
         tokens = tokens[1:]
     if not tokens:
         return ""
-    text = clean_name(span.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)])
+    text = clean_name(span.doc[tokens[0].i : span.end].text)  # not `doc.text`: it joins every token
     first = tokens[0]
     if first.is_sent_start and first.is_title and first.pos_ != "PROPN":
         text = text[0].lower() + text[1:]  # "Police said" and "police" are one group

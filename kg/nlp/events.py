@@ -11,17 +11,22 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date as Date
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 import spacy
+from spacy.attrs import HEAD, POS
 from spacy.language import Language
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.data import load_json
 from kg.nlp.entities import default_gazetteer
-from kg.nlp.spans import MentionIndex, sentence_bounds
+from kg.nlp.spans import MentionIndex, SentenceIndex, sentence_bounds, token_indices
 from kg.nlp.types import Actor, Event, Mention, TimeExpr, actor_key
 
+#: Parts of speech of a trigger: verbs (and auxiliaries read as verbs) and nouns.
+TRIGGER_POS = ("VERB", "AUX", "NOUN")
 SUBJ_DEPS = ("nsubj", "csubj")
 PASS_SUBJ_DEPS = ("nsubjpass", "csubjpass")
 PLACE_PREPS = ("in", "at", "near", "into", "inside", "outside", "across")
@@ -84,6 +89,8 @@ SPEECH_LEMMAS = frozenset({"say", "tell", "claim", "add", "write", "argue", "ins
 MOTION_WORDS = frozenset({"trip", "visit", "journey", "travel", "fly", "return", "go", "come"})
 COUNTED_DEPS = ("dobj", "nsubjpass", "nsubj")
 HEADLINE_ENDS = ".!?\"”’'):;"
+#: How far up the tree `_clause_anchor` looks for a verb.
+CLAUSE_WALK = 40
 NP_LEFT_DEPS = ("det", "amod", "compound", "nummod", "poss", "quantmod", "nmod", "advmod", "case")
 
 
@@ -144,20 +151,21 @@ class EventExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         state = _DocState(doc)
-        candidates = [c for c in (self._match(t) for t in doc) if c is not None]
+        words = (doc[i] for i in token_indices(doc, POS=TRIGGER_POS))  # the others never match
+        candidates = [c for c in (self._match(t) for t in words) if c is not None]
         candidates = self._filter_statements(candidates, state)
         candidates = self._suppress_objects(candidates)
         built = [(self._build(c, state), _is_given(c, state)) for c in candidates]
         entries = {
             e.key: id(c.entry) for (e, _), c in zip(built, candidates, strict=True) if e is not None
         }
-        titles = _title_spans(doc)
+        titles = _title_spans(state.text)
         built = [(e, g) for e, g in built if e is not None and not _in_title(e, titles)]
-        built = [(e, g) for e, g in built if not _quoted(e, doc)]
+        built = [(e, g) for e, g in built if not _quoted(e, state.text)]
         events = _without_given(built)
         events = [self._blame_attacker(e, events, state) for e in events]
         events = [state.places_out_of_roles(e) for e in events]
-        events = [state.default_place(e) for e in _dedupe(events, doc, entries)]
+        events = [state.default_place(e) for e in _dedupe(events, state, entries)]
         doc._.events = sorted(events, key=lambda e: (e.start, e.end, e.type))
         doc._.actors = state.actors
         doc._.mentions = sorted(state.mentions, key=lambda m: (m.start, m.end))
@@ -205,6 +213,7 @@ class EventExtractor:
     # ------------------------------------------------------------------ triggers
 
     def _match(self, token: Token) -> _Candidate | None:
+        """The first lexicon entry `token` triggers, if any."""
         pos = "VERB" if token.pos_ in ("VERB", "AUX") else "NOUN" if token.pos_ == "NOUN" else None
         if pos is None:
             return None
@@ -225,11 +234,12 @@ class EventExtractor:
             if not prts:
                 return None
             end = max(end, prts[0], key=lambda t: t.i)
-        near = _deep_lemmas(token) if entry.get("deep") else _near_lemmas(token)
-        if "near" in entry and not near & set(entry["near"]):
-            return None
-        if near & set(entry.get("not_near", ())):
-            return None
+        if "near" in entry or "not_near" in entry:  # "say" and others need no neighbours
+            near = _deep_lemmas(token) if entry.get("deep") else _near_lemmas(token)
+            if "near" in entry and not near & set(entry["near"]):
+                return None
+            if near & set(entry.get("not_near", ())):
+                return None
         small_clause = token.tag_ == "VBN" and token.dep_ in ("ccomp", "xcomp", "oprd")
         if entry.get("passive") and not (_is_passive(token) or small_clause):  # "ordered him held"
             return None
@@ -263,7 +273,7 @@ class EventExtractor:
         speakers = self._speakers(token, state)
         if not speakers:
             return False
-        sent = token.sent
+        sent = state.sentences.of(token)
         quote = _quote_span(sent)
         reported = [c for c in token.children if c.dep_ in ("ccomp", "parataxis")]
         if needs == "speech" and quote is None and not reported:
@@ -320,8 +330,7 @@ class EventExtractor:
 
     def _build(self, cand: _Candidate, state: _DocState) -> Event | None:
         token, etype = cand.token, cand.entry["type"]
-        doc = token.doc
-        sent = token.sent
+        sent = state.sentences.of(token)
         if cand.entry["pos"] == "VERB" and token.dep_ == "amod":
             return None
         roles = self._roles(cand, state)
@@ -339,12 +348,12 @@ class EventExtractor:
             roles["agent"], roles["affected"] = [], []
         start, end = token.idx, cand.end_token.idx + len(cand.end_token.text)
         quote = _quote_span(sent) if etype == "Statement" else None
-        sent_start, sent_end = sentence_bounds(sent)
+        sent_start, sent_end = sentence_bounds(sent, state.text)
         modality = self._modality(token)
         date = _date(token, state)
         return Event(
             type=etype,
-            trigger=doc.text[start:end],
+            trigger=state.text[start:end],
             start=start,
             end=end,
             sent_start=sent_start,
@@ -357,7 +366,7 @@ class EventExtractor:
             date=date,
             count=self._count(roles["_affected_tokens"], etype, state),
             modality=modality,
-            quote=doc.text[quote[0] : quote[1]] if quote else None,
+            quote=state.text[quote[0] : quote[1]] if quote else None,
         )
 
     def _roles(self, cand: _Candidate, state: _DocState) -> dict[str, Any]:
@@ -637,7 +646,7 @@ class EventExtractor:
             return place
         anchor = token if token.pos_ in ("VERB", "AUX") else _verb_above(token)
         if anchor is not None and token.dep_ not in SUBJ_DEPS + PASS_SUBJ_DEPS:
-            clause = [t for t in token.sent if _clause_anchor(t, anchor) == anchor]
+            clause = state.clause(anchor, state.sentences.of(token))
             place = _place_after(clause, preps, state)
             if place is not None:
                 return place
@@ -658,7 +667,8 @@ class EventExtractor:
                 continue
             if tok.lower_ in ("them", "they"):
                 # "released the 222 and deported them": the count of the people named before
-                before = [t for t in tok.sent if t.i < tok.i and t.dep_ in COUNTED_DEPS]
+                sent = state.sentences.of(tok)
+                before = [t for t in sent if t.i < tok.i and t.dep_ in COUNTED_DEPS]
                 for antecedent in reversed(before):
                     if antecedent.pos_ == "NUM" or any(
                         c.dep_ == "nummod" for c in antecedent.children
@@ -771,6 +781,7 @@ class _DocState:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.text = doc.text  # spaCy joins the tokens anew on every `doc.text`
         self.actors: dict[str, Actor] = dict(doc._.actors or {})
         self.mentions: list[Mention] = list(doc._.mentions or [])
         self.index = MentionIndex(doc)
@@ -780,6 +791,53 @@ class _DocState:
             if span is not None and len(span):
                 self.times.append((time, span.root))
         self._home: str | None = None
+
+    @cached_property
+    def sentences(self) -> SentenceIndex:
+        """The doc's sentences, listed when first asked for."""
+        return SentenceIndex(self.doc)
+
+    @cached_property
+    def clause_verbs(self) -> list[int]:
+        """For every token, the index of the first verb at or above it (else where the walk
+        stops: the root): `_clause_anchor(token, verb) == verb` exactly when it is `verb.i`.
+        Walked once over index arrays, not per event over `Token` objects."""
+        offsets, tags = self.doc.to_array([HEAD, POS]).astype("int64").T.tolist()
+        heads = [i + offset for i, offset in enumerate(offsets)]  # HEAD is relative
+        verbs = [tag in (VERB, AUX) for tag in tags]
+        found = []
+        for cur in range(len(heads)):
+            for _ in range(CLAUSE_WALK):
+                if verbs[cur] or heads[cur] == cur:
+                    break
+                cur = heads[cur]
+            found.append(cur)
+        return found
+
+    @cached_property
+    def preps(self) -> dict[int, list[Token]]:
+        """Head index -> its "prep" dependents in text order, as `head.children` gives them:
+        found once for the place rules, which look under every word of a clause."""
+        found: dict[int, list[Token]] = {}
+        for i in token_indices(self.doc, DEP={"prep"}):
+            head = self.doc[i].head.i
+            if head != i:
+                found.setdefault(head, []).append(self.doc[i])
+        return found
+
+    @cached_property
+    def _clause_members(self) -> dict[int, list[int]]:
+        """Verb index -> the indices of the tokens whose clause verb it is, in text order."""
+        members: dict[int, list[int]] = {}
+        for i, verb in enumerate(self.clause_verbs):
+            members.setdefault(verb, []).append(i)
+        return members
+
+    def clause(self, verb: Token, sent: Span) -> list[Token]:
+        """The tokens of `sent` in the clause of `verb` (a VERB or AUX), in text order: those
+        for which `_clause_anchor(token, verb) == verb`."""
+        members = self._clause_members.get(verb.i, [])
+        return [self.doc[i] for i in members if sent.start <= i < sent.end]
 
     def default_place(self, event: Event) -> Event:
         """A place for an event of a type that always happens somewhere and whose text names
@@ -803,11 +861,13 @@ class _DocState:
         if self._home is not None:
             return self._home or None
         counts: dict[str, int] = {}
-        start = _headline_end(self.doc)
+        start = _headline_end(self.text)
         for mention in self.index.mentions:
             actor = self.actors.get(mention.actor)
+            if actor is None or actor.type not in PLACE_TYPES or mention.start < start:
+                continue
             span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            if actor is None or span is None or mention.start < start:
+            if span is None:
                 continue
             key = None
             if actor.type == "Country" and span.root.dep_ != "compound":
@@ -831,7 +891,7 @@ class _DocState:
             words = words[1:]
         if not words:
             words = list(span)
-        name = self.doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+        name = self.text[words[0].idx : words[-1].idx + len(words[-1].text)]
         key = actor_key("Group", name)
         if key not in self.actors:
             self.actors[key] = Actor("Group", name)
@@ -957,8 +1017,8 @@ def _deep_lemmas(token: Token) -> set[str]:
 
 def _place_after(holders: list[Token], preps: tuple[str, ...], state: _DocState) -> str | None:
     """The first place named by a place preposition on one of `holders` ("in the town of X")."""
-    for prep in (c for h in holders for c in h.children):
-        if prep.dep_ != "prep" or prep.lower_ not in preps:
+    for prep in (p for h in holders for p in state.preps.get(h.i, [])):
+        if prep.lower_ not in preps:
             continue
         for obj in (c for c in prep.children if c.dep_ == "pobj"):
             for cand in [obj, *_prep_objects(obj, ("of",))]:
@@ -1118,7 +1178,7 @@ def _quote_span(sent: Span) -> tuple[int, int] | None:
 def _clause_anchor(tok: Token, stop: Token) -> Token:
     """The first verb (or `stop`) above a token: the clause a time expression belongs to."""
     cur = tok
-    for _ in range(40):
+    for _ in range(CLAUSE_WALK):
         if cur == stop or cur.pos_ in ("VERB", "AUX"):
             return cur
         if cur.head is cur:
@@ -1261,7 +1321,7 @@ def _date(token: Token, state: _DocState) -> str | None:
     """The time expression of the trigger's clause, nearest first; never the publication date.
     A noun trigger takes its clause's time; a verb coordinated with or controlled by a dated verb
     shares its time ("was arrested in 2010, convicted and sentenced", "tried to flee Monday")."""
-    sent = token.sent
+    sent = state.sentences.of(token)
     local = [(t, root) for t, root in state.times if sent.start_char <= t.start < sent.end_char]
     if not local:
         return None
@@ -1365,13 +1425,13 @@ def _unique(keys: list[str]) -> list[str]:
 # ---------------------------------------------------------------------- deduplication
 
 
-def _quoted(event: Event, doc: Doc) -> bool:
+def _quoted(event: Event, text: str) -> bool:
     """Whether the trigger is inside a quotation: a speaker's words ("What's with Russia
     violating our airspace?"), reported by the statement, not events the story reports;
     accusations are the exception, quoted charges are what they are made of."""
     if event.type in ("Statement", "Accusation"):
         return False
-    sentence = doc.text[event.sent_start : event.sent_end]
+    sentence = text[event.sent_start : event.sent_end]
     for match in QUOTE_RE.finditer(sentence):
         if event.sent_start + match.start(1) <= event.start < event.sent_start + match.end(1):
             return True
@@ -1384,7 +1444,7 @@ def _is_given(cand: _Candidate, state: _DocState) -> bool:
     release", "prisoners released on Friday" (a participle modifying the people it was done to);
     a time of its own ("his arrest in 2020") makes it a report."""
     token = cand.token
-    sent = token.sent
+    sent = state.sentences.of(token)
     local = [(t, root) for t, root in state.times if sent.start_char <= t.start < sent.end_char]
     if _own_times(token, local):
         return False
@@ -1413,21 +1473,17 @@ def _without_given(built: list[tuple[Event, bool]]) -> list[Event]:
     return [e for e, _ in built if id(e) not in given or e.type not in reported]
 
 
-def _title_spans(doc: Doc) -> list[tuple[int, int]]:
+def _title_spans(text: str) -> list[tuple[int, int]]:
     """The headline and the subheadings: short paragraphs without final punctuation, which
     announce what the paragraphs after them report ("One prisoner released refuses to go")."""
     spans = []
     start = 0
-    for paragraph in doc.text.split("\n\n"):
-        text = paragraph.rstrip()
-        end = start + len(text)
-        words = len(text.split())
-        if (
-            text
-            and text[-1] not in HEADLINE_ENDS
-            and words <= TITLE_MAX_WORDS
-            and end < len(doc.text.rstrip())
-        ):
+    text_end = len(text.rstrip())
+    for paragraph in text.split("\n\n"):
+        body = paragraph.rstrip()
+        end = start + len(body)
+        words = len(body.split())
+        if body and body[-1] not in HEADLINE_ENDS and words <= TITLE_MAX_WORDS and end < text_end:
             spans.append((start, end))
         start += len(paragraph) + 2
     return spans
@@ -1437,10 +1493,10 @@ def _in_title(event: Event, titles: list[tuple[int, int]]) -> bool:
     return any(start <= event.start < end for start, end in titles)
 
 
-def _headline_end(doc: Doc) -> int:
+def _headline_end(text: str) -> int:
     """End offset of a headline paragraph (0 when there is none): a headline only restates the
     lead, so its events are mentioned again, more fully, in the body."""
-    first, sep, rest = doc.text.partition("\n\n")
+    first, sep, rest = text.partition("\n\n")
     first = first.rstrip()
     if not sep or not rest.strip() or not first or first[-1] in HEADLINE_ENDS:
         return 0
@@ -1475,8 +1531,8 @@ def _merge(keep: Event, other: Event) -> Event:
     )
 
 
-def _repeated(event: Event, doc: Doc) -> bool:
-    sent = doc.text[event.sent_start : event.sent_end].lower()
+def _repeated(event: Event, text: str) -> bool:
+    sent = text[event.sent_start : event.sent_end].lower()
     return any(word in sent for word in REPEAT_WORDS)
 
 
@@ -1546,7 +1602,8 @@ def _clash(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a) and bool(b) and not a & b
 
 
-def _same_event(a: Event, b: Event, doc: Doc, entries: dict[str, int]) -> bool:
+def _same_event(a: Event, b: Event, state: _DocState, entries: dict[str, int]) -> bool:
+    doc = state.doc
     if a.type != b.type or a.type == "Statement":
         return False
     args_a, args_b = _main_args(a), _main_args(b)
@@ -1567,7 +1624,7 @@ def _same_event(a: Event, b: Event, doc: Doc, entries: dict[str, int]) -> bool:
         return False
     if same_sentence:
         return not args_a or not args_b or bool(args_a & args_b)
-    if _repeated(b, doc) or _repeated(a, doc):
+    if _repeated(b, state.text) or _repeated(a, state.text):
         return False
     if a.count is not None and b.count is not None and a.count != b.count:
         return False
@@ -1598,13 +1655,13 @@ def _one_statement_per_speaker(events: list[Event], doc: Doc) -> list[Event]:
     return kept
 
 
-def _dedupe(events: list[Event], doc: Doc, entries: dict[str, int]) -> list[Event]:
+def _dedupe(events: list[Event], state: _DocState, entries: dict[str, int]) -> list[Event]:
     """One event per mention cluster, kept at its most informative mention; `entries` maps an
     event key to its lexicon entry, whose words are synonyms."""
     kept: list[Event] = []
-    for event in _one_statement_per_speaker(events, doc):
+    for event in _one_statement_per_speaker(events, state.doc):
         for i, other in enumerate(kept):
-            if _same_event(other, event, doc, entries):
+            if _same_event(other, event, state, entries):
                 if _richness(event) > _richness(other) and other.sent_start != event.sent_start:
                     kept[i] = _merge(event, other)
                 else:

@@ -16,17 +16,26 @@ MAX_DATELINE_TOKENS = 8
 @Language.component("newskg_paragraphs", assigns=["token.is_sent_start"])
 def newskg_paragraphs(doc: Doc) -> Doc:
     """Start a sentence after every blank line and after a `CITY, Country —` dateline lead."""
+    # the loop reads the token texts once and makes `Token` objects only where a rule applies
+    # (`token.is_space` is `str.isspace`; a token's own whitespace is one space at most)
+    words = [token.text for token in doc]
     paragraph_start = True
-    for token in doc:
-        if paragraph_start and not token.is_space:
+    for i, word in enumerate(words):
+        if paragraph_start and not word.isspace():
+            token = doc[i]
             token.is_sent_start = True
             _split_dateline(doc, token)
             paragraph_start = False
-        elif not paragraph_start and token.i > 0:
-            _keep_attached(doc[token.i - 1], token)
-        if "\n\n" in token.whitespace_ or (token.is_space and "\n\n" in token.text):
+        elif not paragraph_start and i > 0 and _may_attach(words[i - 1], word):
+            _keep_attached(doc[i - 1], doc[i])
+        if word.isspace() and "\n\n" in word:
             paragraph_start = True
     return doc
+
+
+def _may_attach(prev: str, word: str) -> bool:
+    """Whether `_keep_attached` can apply to two words: only around apostrophes and quotes."""
+    return prev in APOSTROPHES or word in CLOSING_QUOTES
 
 
 def _keep_attached(prev: Token, token: Token) -> None:

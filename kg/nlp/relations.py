@@ -15,6 +15,7 @@ The words live in `data/lexicons/relations.json`; demonyms come from the countri
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 from typing import Any
 
 import spacy
@@ -22,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.data import load_json, load_tsv
-from kg.nlp.spans import MentionIndex, sentence_bounds
+from kg.nlp.spans import MentionIndex, SentenceIndex, sentence_bounds, token_indices
 from kg.nlp.types import Actor, ActorRelation, Event, EventRelation, Mention, actor_key
 
 SUBJECT_TYPES = ("Person", "Organization", "Country", "Group")
@@ -101,6 +102,11 @@ class RelationExtractor:
             for phrase in lexicon[f"{category}_words"]:
                 self.role_words.append((phrase.lower(), category))
         self.role_words.sort(key=lambda pair: -len(pair[0]))
+        self.role_positions: dict[tuple[str, ...], int] = {}
+        """The words of each role phrase -> its first place in `role_words`."""
+        for position, (phrase, _) in enumerate(self.role_words):
+            self.role_positions.setdefault(tuple(phrase.split(" ")), position)
+        self.role_size = max((len(words) for words in self.role_positions), default=0)
         self.leader_words = {w.lower() for w in lexicon["leader_words"]}
         self.state_org_heads = set(lexicon["state_org_heads"])
         self.role_preps = set(lexicon["role_preps"])
@@ -172,6 +178,8 @@ class RelationExtractor:
         """Relations stated by titles, appositions, possessives and predicates next to names."""
         actors: dict[str, Actor] = doc._.actors or {}
         index = MentionIndex(doc)
+        text = doc.text  # once: spaCy joins the tokens anew on every `doc.text`
+        sentences = SentenceIndex(doc)
         found: dict[tuple[str, str, str], ActorRelation] = {}
         for mention in index.mentions:
             actor = actors.get(mention.actor)
@@ -180,7 +188,8 @@ class RelationExtractor:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            for predicate, obj in self._relations_of(span, mention, actor, actors, index):
+            sent = sentences.of(span[0])
+            for predicate, obj in self._relations_of(span, sent, mention, actor, actors, index):
                 if obj == actor.key:
                     continue
                 if obj in actors:
@@ -191,10 +200,10 @@ class RelationExtractor:
                     continue
                 if obj_type not in OBJECT_TYPES[predicate]:
                     continue
-                sent = span.sent
                 key = (actor.key, predicate, obj)
-                found.setdefault(key, ActorRelation(*key, *sentence_bounds(sent)))
-        self._known_roles(doc, actors, index, found)
+                if key not in found:
+                    found[key] = ActorRelation(*key, *sentence_bounds(sent, text))
+        self._known_roles(doc, text, actors, index, found)
         self._derive_envoys(found, actors)
         return sorted(
             found.values(), key=lambda r: (r.sent_start, r.subject, r.predicate, r.object)
@@ -203,6 +212,7 @@ class RelationExtractor:
     def _known_roles(
         self,
         doc: Doc,
+        text: str,
         actors: dict[str, Actor],
         index: MentionIndex,
         found: dict[tuple[str, str, str], ActorRelation],
@@ -251,10 +261,12 @@ class RelationExtractor:
             elif actor.type == "Group":
                 pairs += [("memberOf", org) for org in self._body_of_group(actor, actors)]
             mention = where.get(key)
-            span = mention and doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if not pairs or mention is None:
+                continue
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if not span:
                 continue
-            bounds = sentence_bounds(span.sent)
+            bounds = sentence_bounds(span.sent, text)
             for predicate, obj in pairs:
                 if obj in actors and obj != key:
                     rel_key = (key, predicate, obj)
@@ -362,13 +374,14 @@ class RelationExtractor:
     def _relations_of(
         self,
         span: Span,
+        sent: Span,
         mention: Mention,
         actor: Actor,
         actors: dict[str, Actor],
         index: MentionIndex,
     ) -> Iterator[tuple[str, str]]:
         head = span.root
-        window = _prefix_window(span) + _title_part(span, mention, index)
+        window = _prefix_window(span, sent) + _title_part(span, mention, index)
         if window:
             yield from self._from_phrase(window, window, actor, actors, index)
         for role in _role_nouns(head):
@@ -431,9 +444,9 @@ class RelationExtractor:
         index: MentionIndex,
     ) -> Iterator[tuple[str, str]]:
         text = " ".join(t.lower_ for t in phrase)
-        category = self._category(text)
+        role_word = self._role_word(text)
         objects = self._targets(targets, index, actors, actor.key)
-        if category is None:
+        if role_word is None:
             if actor.type == "Organization" and self._state_org(actor):
                 yield from (("memberOf", o) for o in objects if _type_of(o, actors) == "Country")
             elif actor.type == "Person" and self._has_leader_title(actor):
@@ -442,10 +455,10 @@ class RelationExtractor:
                     if _type_of(key, actors) == "Country":
                         yield "leaderOf", key
             return
+        role_text, category = role_word
         predicate = CATEGORY_PREDICATE[category]
         if actor.type != "Person" and predicate not in ("memberOf", "allyOf", "envoyOf"):
             return
-        role_text = self._role_text(text)
         role = f" {role_text} "
         by_demonym = {
             actor_key("Country", self.demonyms[t.lower_])
@@ -465,19 +478,17 @@ class RelationExtractor:
         if predicate == "leaderOf":
             yield from self._led_groups(phrase, actors)
 
-    def _role_text(self, text: str) -> str:
-        padded = f" {text} "
-        for phrase, _ in self.role_words:
-            if f" {phrase} " in padded:
-                return phrase
-        return ""
-
-    def _category(self, text: str) -> str | None:
-        padded = f" {text} "
-        for phrase, category in self.role_words:
-            if f" {phrase} " in padded:
-                return category
-        return None
+    def _role_word(self, text: str) -> tuple[str, str] | None:
+        """The first of `role_words` (the longest) that is a run of whole words of `text`, with
+        its category: the runs of `text` are looked up, not every role word searched for."""
+        words = text.split(" ")
+        found = [
+            self.role_positions.get(tuple(words[i : i + size]), len(self.role_words))
+            for size in range(1, self.role_size + 1)
+            for i in range(len(words) - size + 1)
+        ]
+        first = min(found, default=len(self.role_words))
+        return self.role_words[first] if first < len(self.role_words) else None
 
     def _targets(
         self, tokens: list[Token], index: MentionIndex, actors: dict[str, Actor], subject: str
@@ -599,23 +610,24 @@ class RelationExtractor:
         the article's main event, crackdowns on protests, reactions to what happened."""
         ordered = sorted(events, key=lambda e: (e.start, e.end))
         live = [e for e in ordered if e.modality != "negated"]
-        yield from self._in_return(live, doc)  # stated: before the guesses below
-        yield from self._life_stories(live, doc)
-        yield from self._swap_parts(live, doc)
-        parts = list(self._parts_of_main(live, doc))
+        story = _Story(doc, live)
+        yield from self._in_return(story)  # stated: before the guesses below
+        yield from self._life_stories(story)
+        yield from self._swap_parts(story)
+        parts = list(self._parts_of_main(story))
         yield from parts
         inside = {r.subject for r in parts}  # parts of a crackdown are not caused anew
-        yield from self._crackdowns(live, doc, inside)
-        yield from self._participles(live, doc)
-        yield from self._reactions(live, doc)
-        yield from self._explained(live, doc)
-        yield from self._undoings(live, doc)
-        yield from self._dated_sequence(live, doc)
-        yield from self._came_after(live, doc)
-        yield from self._after_orders(live, doc)
-        yield from self._called_protests(live, doc)
-        yield from self._caused_by_verb(live, doc)
-        yield from self._purposes(live, doc)
+        yield from self._crackdowns(story, inside)
+        yield from self._participles(story)
+        yield from self._reactions(story)
+        yield from self._explained(story)
+        yield from self._undoings(story)
+        yield from self._dated_sequence(story)
+        yield from self._came_after(story)
+        yield from self._after_orders(story)
+        yield from self._called_protests(story)
+        yield from self._caused_by_verb(story)
+        yield from self._purposes(story)
 
     def _linked(
         self, trigger: Token, by_token: dict[int, Event], events: Sequence[Event] = ()
@@ -715,17 +727,18 @@ class RelationExtractor:
             words += [obj.lemma_, inner[0].lower_]
             cur = inner[0]
 
-    def _life_stories(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _life_stories(self, story: _Story) -> Iterator[EventRelation]:
         """A person's arrest, conviction and release: each step after the one before it."""
+        events, doc = story.events, story.doc
         actors: dict[str, Actor] = doc._.actors or {}
-        index = MentionIndex(doc)
+        index = story.index
         stories: dict[str, list[Event]] = {}
         for event in events:
             if event.type not in self.life_ranks:
                 continue
             for key in _story_people(event, doc, index, actors):
                 stories.setdefault(key, []).append(event)
-        sent_no = _sentence_numbers(doc)
+        sent_no = story.sent_no
         dates = _story_dates(events)
         for story in stories.values():
             for later in story:
@@ -771,9 +784,10 @@ class RelationExtractor:
             return rank_a < rank_b
         return first.start < second.start
 
-    def _swap_parts(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _swap_parts(self, story: _Story) -> Iterator[EventRelation]:
         """In a prisoner swap, each release (and the money or sanctions relief that came with it)
         is part of the swap."""
+        events, doc = story.events, story.doc
         swaps = [
             e
             for e in events
@@ -790,11 +804,12 @@ class RelationExtractor:
             if event.modality == "asserted" and _same_time(event, swap):
                 yield EventRelation(event.key, "partOf", swap.key)
 
-    def _parts_of_main(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _parts_of_main(self, story: _Story) -> Iterator[EventRelation]:
         """Nearby later events of a kind are parts of the first one (single releases of a group
         release, rallies of a protest wave); handovers are part of the release of the same
         people; a release or sanctions relief next to a deal is part of it."""
-        sent_no = _sentence_numbers(doc)
+        events, doc = story.events, story.doc
+        sent_no = story.sent_no
         actors: dict[str, Actor] = doc._.actors or {}
         firsts: dict[str, Event] = {}
         masses: dict[str, Event] = {}
@@ -834,14 +849,13 @@ class RelationExtractor:
                     yield EventRelation(event.key, "partOf", whole.key)
                     break
 
-    def _crackdowns(
-        self, events: list[Event], doc: Doc, parts: set[str]
-    ) -> Iterator[EventRelation]:
+    def _crackdowns(self, story: _Story, parts: set[str]) -> Iterator[EventRelation]:
         """Mass arrests and force against crowds are caused by the protest in the same sentence
         or in the few sentences before (not an arrest of one named person, not a part of a
         crackdown already told)."""
+        events, doc = story.events, story.doc
         actors: dict[str, Actor] = doc._.actors or {}
-        sent_no = _sentence_numbers(doc)
+        sent_no = story.sent_no
         lead_start = min((e.sent_start for e in events), default=-1)
         for event in events:
             cause_types = self.crackdown_causes.get(event.type)
@@ -878,10 +892,11 @@ class RelationExtractor:
             if cause is not None:
                 yield EventRelation(event.key, "causedBy", cause.key)
 
-    def _explained(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _explained(self, story: _Story) -> Iterator[EventRelation]:
         """Sanctions are explained by the misdeeds told in the same or the next two sentences
         ("The EU barred its airlines. A day earlier, controllers forced a jet down ...")."""
-        sent_no = _sentence_numbers(doc)
+        events = story.events
+        sent_no = story.sent_no
         for event in events:
             cause_types = self.explained_by.get(event.type)
             if not cause_types or event.modality != "asserted":
@@ -908,11 +923,12 @@ class RelationExtractor:
             return "Order"
         return event.type
 
-    def _in_return(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _in_return(self, story: _Story) -> Iterator[EventRelation]:
         """ "In return, Washington freed eight Russians": an answer with no object answers the
         first event of its kind told before (the other side's release), else the event of the
         sentence before."""
-        sent_no = _sentence_numbers(doc)
+        events, doc = story.events, story.doc
+        sent_no = story.sent_no
         for event in events:
             span = doc.char_span(event.start, event.end, alignment_mode="expand")
             if span is None or not len(span) or event.type in self.reaction_types:
@@ -944,9 +960,10 @@ class RelationExtractor:
             if cause is not None:
                 yield EventRelation(event.key, "causedBy", cause.key)
 
-    def _called_protests(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _called_protests(self, story: _Story) -> Iterator[EventRelation]:
         """ "X released a video urging Russians to take to the streets": the article's protest
         is caused by a call to protest made before it (not by "urged them not to protest")."""
+        events, doc = story.events, story.doc
         protests = [e for e in events if e.type == "Protest" and e.modality == "asserted"]
         if not protests:
             return
@@ -969,10 +986,11 @@ class RelationExtractor:
                 continue
             yield EventRelation(main.key, "causedBy", event.key)
 
-    def _after_orders(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _after_orders(self, story: _Story) -> Iterator[EventRelation]:
         """ "Once the plane landed, police arrested X": an arrest or deportation told after a
         clause that is no event of its own comes after the order told just before it."""
-        sent_no = _sentence_numbers(doc)
+        events, doc = story.events, story.doc
+        sent_no = story.sent_no
         for event in events:
             if event.type not in self.ordered_types:
                 continue
@@ -998,13 +1016,13 @@ class RelationExtractor:
             if orders:
                 yield EventRelation(event.key, "after", orders[-1].key)
 
-    def _came_after(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _came_after(self, story: _Story) -> Iterator[EventRelation]:
         """ "The move came a day after X", "The release followed talks": the event the subject
         refers back to is placed after X."""
-        by_token = _events_by_token(events, doc)
-        for verb in doc:
-            if verb.lemma_ not in self.sequence_verbs or verb.pos_ != "VERB":
-                continue
+        events, doc = story.events, story.doc
+        by_token = story.by_token
+        for i in token_indices(doc, LEMMA=self.sequence_verbs, POS={"VERB"}):
+            verb = doc[i]
             subjects = [c for c in verb.children if c.dep_ == "nsubj" and self._refers_back(c)]
             if not subjects or subjects[0].i in by_token:
                 continue
@@ -1047,10 +1065,11 @@ class RelationExtractor:
             earlier = single or earlier
         return (same_word or earlier or [None])[0]
 
-    def _purposes(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _purposes(self, story: _Story) -> Iterator[EventRelation]:
         """ "poured into the streets to protest his reelection and to demand X's release": the
         protest is caused by what it protests, and the demand is part of it."""
-        by_token = _events_by_token(events, doc)
+        doc = story.doc
+        by_token = story.by_token
         for tok_i, event in by_token.items():
             if event.type not in self.purpose_holders:
                 continue
@@ -1070,10 +1089,11 @@ class RelationExtractor:
                     if cause is not None and cause is not event:
                         yield EventRelation(event.key, "causedBy", cause.key)
 
-    def _participles(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _participles(self, story: _Story) -> Iterator[EventRelation]:
         """ "imposed sanctions on X, accusing him of ...", "marched, chanting ...": a reaction
         told as a participle of another event is part of that event."""
-        by_token = _events_by_token(events, doc)
+        doc = story.doc
+        by_token = story.by_token
         for tok_i, event in by_token.items():
             tok = doc[tok_i]
             if event.type not in self.reaction_types or tok.dep_ != "advcl" or tok.tag_ != "VBG":
@@ -1084,13 +1104,13 @@ class RelationExtractor:
             if whole is not None and whole.type not in self.reaction_types:
                 yield EventRelation(event.key, "partOf", whole.key)
 
-    def _caused_by_verb(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _caused_by_verb(self, story: _Story) -> Iterator[EventRelation]:
         """ "The arrest triggered a wave of protests": the object event is caused by the subject
         event (named there, or referred back to with a definite noun)."""
-        by_token = _events_by_token(events, doc)
-        for verb in doc:
-            if verb.lemma_ not in self.cause_verbs or verb.pos_ != "VERB":
-                continue
+        events, doc = story.events, story.doc
+        by_token = story.by_token
+        for i in token_indices(doc, LEMMA=self.cause_verbs, POS={"VERB"}):
+            verb = doc[i]
             cause = None
             for subj in (c for c in verb.children if c.dep_ == "nsubj"):
                 cause = by_token.get(subj.i)
@@ -1111,9 +1131,10 @@ class RelationExtractor:
                 if cause is not None and effect is not cause:
                     yield EventRelation(effect.key, "causedBy", cause.key)
 
-    def _dated_sequence(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _dated_sequence(self, story: _Story) -> Iterator[EventRelation]:
         """Two dated events of the same people on different days: the later one comes after the
         latest one before it ("detained on Wednesday" ... "jailed on Sunday")."""
+        events, doc = story.events, story.doc
         actors: dict[str, Actor] = doc._.actors or {}
         dated = [
             e
@@ -1141,10 +1162,11 @@ class RelationExtractor:
                     if e.date == latest:
                         yield EventRelation(later.key, "after", e.key)
 
-    def _undoings(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _undoings(self, story: _Story) -> Iterator[EventRelation]:
         """Lifting sanctions comes after imposing them: an imposition dated earlier, or one told
         in the same or a nearby sentence, on the same target when both name one."""
-        sent_no = _sentence_numbers(doc)
+        events = story.events
+        sent_no = story.sent_no
         for event in events:
             for undone_type in self.undoes.get(event.type, []):
                 for other in events:
@@ -1161,17 +1183,16 @@ class RelationExtractor:
                     yield EventRelation(event.key, "after", other.key)
                     break
 
-    def _reactions(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _reactions(self, story: _Story) -> Iterator[EventRelation]:
         """Statements, accusations and demands are caused by the event they speak about."""
-        index = MentionIndex(doc)
-        by_token = _events_by_token(events, doc)
+        events, doc = story.events, story.doc
         for event in events:
             if event.type not in self.reaction_types:
                 continue
             span = doc.char_span(event.start, event.end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            cause = self._spoken_of(span, event, events, by_token, index)
+            cause = self._spoken_of(span, event, story)
             if cause is not None and cause is not event:
                 yield EventRelation(event.key, "causedBy", cause.key)
 
@@ -1182,17 +1203,11 @@ class RelationExtractor:
             c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children
         )
 
-    def _spoken_of(
-        self,
-        span: Span,
-        event: Event,
-        events: list[Event],
-        by_token: dict[int, Event],
-        index: MentionIndex,
-    ) -> Event | None:
+    def _spoken_of(self, span: Span, event: Event, story: _Story) -> Event | None:
         """The event a reaction names: its object or the noun it qualifies ("a verdict he
         rejected"), an event noun in its sentence ("called the release ..."), or the article's
         main event when the sentence names the people it affected."""
+        events, by_token, index = story.events, story.by_token, story.index
         trigger = span.root
         head = [trigger.head] if trigger.dep_ == "relcl" else []
         near = head + [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
@@ -1221,7 +1236,7 @@ class RelationExtractor:
             and (e.type not in self.reaction_types or self._kind(e) == "Order")
         ]
         earlier.sort(key=lambda e: e.modality != "asserted")
-        sent_no = _sentence_numbers(span.doc)
+        sent_no = story.sent_no
         # the sentence's event nouns nearest first: "the deal ... freed X, who was sentenced
         # last year, a verdict that he called a sham" speaks of the verdict
         nearest = sorted(span.sent, key=lambda t: abs(t.i - trigger.i))
@@ -1304,6 +1319,30 @@ class RelationExtractor:
         if event.type in ("Statement", "Accusation") and not (named & set(main.affected) or close):
             return None  # a remark far from the main event, naming none of its people
         return main
+
+
+class _Story:
+    """The events the discourse rules link (not negated, in text order) and the lookups they
+    share over the doc, each made once per doc rather than once per rule."""
+
+    def __init__(self, doc: Doc, events: list[Event]) -> None:
+        self.doc = doc
+        self.events = events
+
+    @cached_property
+    def sent_no(self) -> dict[int, int]:
+        """Sentence start offset -> sentence number."""
+        return _sentence_numbers(self.doc)
+
+    @cached_property
+    def by_token(self) -> dict[int, Event]:
+        """The events under the index of their trigger's first token."""
+        return _events_by_token(self.events, self.doc)
+
+    @cached_property
+    def index(self) -> MentionIndex:
+        """The doc's mentions by offset."""
+        return MentionIndex(self.doc)
 
 
 def _story_people(
@@ -1443,13 +1482,14 @@ def _same_time(first: Event, second: Event) -> bool:
     return first.date[:size] == second.date[:size]
 
 
-def _prefix_window(span: Span) -> list[Token]:
-    """Modifiers before a name in its noun phrase: "U.S. President", "Belarus'", "Trump envoy"."""
+def _prefix_window(span: Span, sent: Span) -> list[Token]:
+    """Modifiers before a name in its noun phrase, within its sentence `sent`: "U.S. President",
+    "Belarus'", "Trump envoy"."""
     doc = span.doc
     members = set(range(span.start, span.end))
     window: list[Token] = []
     i = span.start - 1
-    while i >= span.sent.start:
+    while i >= sent.start:
         tok = doc[i]
         if tok.head.i not in members or tok.dep_ not in WINDOW_DEPS:
             break

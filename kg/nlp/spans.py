@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Collection
 
+import numpy
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.types import Mention
@@ -15,15 +17,14 @@ class MentionIndex:
     def __init__(self, doc: Doc) -> None:
         self.mentions: list[Mention] = sorted(doc._.mentions or [], key=lambda m: (m.start, -m.end))
         self._starts = [m.start for m in self.mentions]
+        self._longest = max((m.end - m.start for m in self.mentions), default=0)
 
     def at(self, start: int, end: int) -> list[Mention]:
         """Mentions overlapping the character range [start, end)."""
-        hits = []
+        # a mention starting `_longest` characters or more before `start` ends before it
+        first = bisect_right(self._starts, start - self._longest)
         upto = bisect_right(self._starts, end - 1)
-        for mention in self.mentions[:upto]:
-            if mention.end > start:
-                hits.append(mention)
-        return hits
+        return [m for m in self.mentions[first:upto] if m.end > start]
 
     def for_token(self, token: Token) -> Mention | None:
         """The mention that covers this token, if any (the longest when several do)."""
@@ -41,7 +42,33 @@ class MentionIndex:
         return result
 
 
-def sentence_bounds(sent: Span) -> tuple[int, int]:
-    """Character offsets of a sentence without the blank-line whitespace the parser leaves on it."""
-    text = sent.text
-    return sent.start_char, sent.start_char + len(text.rstrip())
+class SentenceIndex:
+    """The doc's sentences, listed once: `token.sent` walks the tokens to find the sentence's
+    bounds on every call, which rules asking it per candidate pay for again and again."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.sents: list[Span] = list(doc.sents)
+        self._starts = [sent.start for sent in self.sents]
+
+    def of(self, token: Token) -> Span:
+        """The sentence holding `token`, as `token.sent` gives it."""
+        return self.sents[bisect_right(self._starts, token.i) - 1]
+
+
+def sentence_bounds(sent: Span, text: str) -> tuple[int, int]:
+    """Character offsets of a sentence without the blank-line whitespace the parser leaves on it;
+    `text` is the doc's text, passed in because `doc.text` and `sent.text` join tokens anew."""
+    return sent.start_char, sent.start_char + len(text[sent.start_char : sent.end_char].rstrip())
+
+
+def token_indices(doc: Doc, **wanted: Collection[str]) -> list[int]:
+    """Indices, in text order, of the tokens whose attributes take one of the wanted values, e.g.
+    `token_indices(doc, POS={"VERB", "AUX"}, LOWER={"said"})`: string-valued attributes (ORTH,
+    LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE; "" for none) compared as ids over `Doc.to_array`, so a
+    rule that looks at every token makes `Token` objects only for the few that can match."""
+    keep = numpy.ones(len(doc), dtype=bool)
+    for attr, values in wanted.items():
+        column = doc.to_array(attr)
+        ids = numpy.array([doc.vocab.strings[v] for v in values], dtype=column.dtype)
+        keep &= numpy.isin(column, ids)
+    return numpy.flatnonzero(keep).tolist()

@@ -521,9 +521,10 @@ def value_to_date(value: str) -> tuple[date, str]:
 def resolve_times(doc: Doc, grammar: TimeGrammar) -> list[TimeExpr]:
     """All time expressions of `doc`, in text order, relative ones chained to the one before."""
     ctx = Context(doc, parse_published(doc._.published))
+    text = doc.text  # spaCy joins the tokens anew on every `doc.text`
     return [
-        TimeExpr(found.start, found.end, doc.text[found.start : found.end], found.value)
-        for found in grammar.find(doc.text, ctx)
+        TimeExpr(found.start, found.end, text[found.start : found.end], found.value)
+        for found in grammar.find(text, ctx)
     ]
 
 

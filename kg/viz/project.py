@@ -32,11 +32,12 @@ from itertools import combinations
 from pathlib import Path
 
 import networkx as nx
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from kg.errors import KgError
 from kg.settings import Settings
+from kg.terms import rdflib_term
 from kg.vocab import NIF, NKG, NKG_IRI
 
 EVENTS_AS = ("nodes", "edges")
@@ -70,29 +71,18 @@ def _local(iri: object) -> str:
 # Loading
 
 
-def _rdflib_term(term: object) -> URIRef | BNode | Literal:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise KgError(f"unexpected RDF term {term!r}")
-
-
 def _add_quads(graph: Graph, quads: Iterable[object]) -> None:
     """Every quad's triple into `graph`: the view is the union of all named graphs."""
-    for quad in quads:
-        triple = quad.triple  # type: ignore[attr-defined]
+    _add_triples(graph, (quad.triple for quad in quads))  # type: ignore[attr-defined]
+
+
+def _add_triples(graph: Graph, triples: Iterable[object]) -> None:
+    for triple in triples:
         graph.add(
             (
-                _rdflib_term(triple.subject),
-                _rdflib_term(triple.predicate),
-                _rdflib_term(triple.object),
+                rdflib_term(triple.subject),
+                rdflib_term(triple.predicate),
+                rdflib_term(triple.object),
             )
         )
 
@@ -117,16 +107,14 @@ def _read_store(graph: Graph, path: Path) -> None:
 
 def _build_articles(inputs: Sequence[str], settings: Settings) -> Graph:
     """Build article inputs on the fly, exactly as `kg build` does (bad ones reported, skipped)."""
-    from kg.build import Builder
-    from kg.nlp import build_pipeline
+    from kg.build import build_in_memory
 
-    builder = Builder(settings, build_pipeline(settings.model), err=sys.stderr)
-    report = builder.build(inputs)
-    if not report.graphs:
+    articles, _ = build_in_memory(inputs, settings, err=sys.stderr)
+    if not articles:
         raise KgError("no article could be built; nothing to draw", source=" ".join(inputs))
     merged = Graph()
-    for _, graph in report.graphs:
-        merged += graph
+    for _, triples in articles:
+        _add_triples(merged, triples)
     return merged
 
 
@@ -134,7 +122,7 @@ def load_graph(inputs: Sequence[str], *, store: Path | None, settings: Settings)
     """One RDF graph, the union of RDF files, articles built on the fly and/or a store.
 
     RDF files are chosen by extension (`.ttl .nt .trig .nq .jsonld`); every other input is an
-    article input (file, folder, JSON Lines, `-`), built with the same Builder as `kg build`.
+    article input (file, folder, JSON Lines, `-`), built the same way as by `kg build`.
     """
     from kg.store import read_quads
 
