@@ -65,7 +65,8 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--dask", metavar="ADDRESS",
-        help="build on a Dask cluster: 'local' for one on this machine, or tcp://HOST:PORT",
+        help="build on a Dask cluster: 'local' starts one here (--jobs workers, default one "
+        "per CPU), or tcp://HOST:PORT of a running scheduler",
     )  # fmt: skip
     _common(build)
 
@@ -218,7 +219,8 @@ def _executor(job: Job, args: argparse.Namespace) -> Executor:
     if args.dask is not None:
         from kg.distributed import DaskExecutor
 
-        return DaskExecutor(job, args.dask)
+        workers = args.jobs if args.jobs > 1 else None  # for --dask local: else one per CPU
+        return DaskExecutor(job, args.dask, n_workers=workers)
     from kg.parallel import make_executor
 
     return make_executor(job, args.jobs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -87,7 +88,7 @@ class Data:
         self.triples = triples
         index: dict[ox.NamedNode, dict[Term, set[Term]]] = {}
         grouped: dict[ox.NamedNode, list[ox.Triple]] = {}
-        for triple in triples:
+        for triple in triples:  # one pass: a second one over the triples costs more
             p = triple.predicate
             by_subject = index.get(p)
             if by_subject is None:
@@ -95,7 +96,12 @@ class Data:
                 grouped[p] = [triple]
             else:
                 grouped[p].append(triple)
-            by_subject.setdefault(triple.subject, set()).add(triple.object)
+            s = triple.subject
+            objects = by_subject.get(s)
+            if objects is None:  # not `setdefault`, which would build a set for every triple
+                by_subject[s] = {triple.object}
+            else:
+                objects.add(triple.object)
         self.index = index
         self.grouped = grouped
         """The triples of each predicate, to pick those Oxigraph needs."""
@@ -143,17 +149,12 @@ class Data:
         }
         return term if term in same or len(same) != 1 else same.pop()
 
-    def non_instances(self, nodes: Iterable[Term], cls: Term) -> list[Term]:
-        """The nodes that are not of type `cls` or a subclass of it (in this data graph)."""
-        types = self.index.get(_RDF_TYPE, _NO_INDEX)
-        missing = [node for node in nodes if cls not in types.get(node, _NONE)]
-        if missing and _SUBCLASS in self.index:
-            return [
-                node
-                for node in missing
-                if not any(cls in self.superclasses(t) for t in types.get(node, _NONE))
-            ]
-        return missing
+    def subclass_instance(self, node: Term, cls: Term) -> bool:
+        """Whether `node` is of a subclass of `cls` (the direct type is checked by the caller)."""
+        if _SUBCLASS not in self.index:
+            return False
+        types = self.index.get(_RDF_TYPE, _NO_INDEX).get(node, _NONE)
+        return any(cls in self.superclasses(t) for t in types)
 
     def instances(self, cls: Term) -> Set[Term]:
         """Nodes typed `cls` or a subclass of it (rdfs:subClassOf* in this data graph)."""
@@ -265,21 +266,29 @@ def in_range(value: Term, bound: Literal, test: Callable[[int], bool]) -> bool:
 
 
 _INTEGERS = {ox.NamedNode(str(XSD.integer)), ox.NamedNode(str(XSD.nonNegativeInteger))}
+"""The integer datatypes for which a few ASCII digits are always a valid lexical form."""
+
+
+def _few_digits(text: str) -> bool:
+    """Whether a lexical form is a valid integer rdflib reads as a non-negative int (rdflib
+    fails on more than 4,300 digits)."""
+    return len(text) <= 18 and text.isascii() and text.isdigit()
+
+
+@lru_cache(maxsize=1 << 16)
+def _natural(value: Term) -> int | None:
+    """The int of an integer literal written in a few ASCII digits, else None (cached: spans
+    share their offsets across articles)."""
+    if isinstance(value, ox.Literal) and value.datatype in _INTEGERS and _few_digits(value.value):
+        return int(value.value)
+    return None
 
 
 def less_than(value: Term, other: Term) -> bool:
     """sh:lessThan as pySHACL compares a value with one value of the other property."""
-    if (
-        isinstance(value, ox.Literal)
-        and isinstance(other, ox.Literal)
-        and value.datatype in _INTEGERS
-        and other.datatype in _INTEGERS
-        and (a := value.value).isascii()
-        and a.isdigit()
-        and (b := other.value).isascii()
-        and b.isdigit()
-    ):  # the common case, without rdflib
-        return int(a) < int(b)
+    a_int, b_int = _natural(value), _natural(other)
+    if a_int is not None and b_int is not None:  # the common case, without rdflib
+        return a_int < b_int
     a, b = _comparable(value), _comparable(other)
     a_text, b_text = not isinstance(a, Literal), not isinstance(b, Literal)  # Literal is a str
     if a_text or b_text:
@@ -320,15 +329,15 @@ def _datatype(rule: Term) -> Check:
             lambda v: isinstance(v, ox.Literal) and v.datatype == _XSD_STRING,
         )
 
-    def check(ctx: Context, pairs: Pairs) -> list[Finding]:
-        return [
-            (f, "DatatypeConstraintComponent", v)
-            for f, vs in pairs
-            for v in vs
-            if not datatype_ok(v, rule)
-        ]
-
-    return check
+    if rule in _INTEGERS:  # the next most common: offsets, counts (the cache hashes each)
+        return _per_value(
+            "DatatypeConstraintComponent",
+            lambda v: (
+                (isinstance(v, ox.Literal) and v.datatype == rule and _few_digits(v.value))
+                or datatype_ok(v, rule)
+            ),
+        )
+    return _per_value("DatatypeConstraintComponent", lambda v: datatype_ok(v, rule))
 
 
 def _pattern_ok(regex: re.Pattern[str]) -> Callable[[Term], bool]:
@@ -350,25 +359,33 @@ def _node_kind_ok(kind: object) -> Callable[[Term], bool]:
     return lambda v: isinstance(v, allowed)
 
 
-def _min_count(n: int) -> Check:
-    return lambda ctx, pairs: [
-        (f, "MinCountConstraintComponent", None) for f, vs in pairs if len(vs) < n
-    ]
+def _counts(low: int | None, high: int | None) -> Check:
+    """sh:minCount and sh:maxCount in one pass: most foci pass both with one comparison."""
+    least, most = low or 0, sys.maxsize if high is None else high
 
+    def failed(n: int) -> list[str]:
+        return [
+            *(["MinCountConstraintComponent"] if n < least else []),
+            *(["MaxCountConstraintComponent"] if n > most else []),
+        ]
 
-def _max_count(n: int) -> Check:
     return lambda ctx, pairs: [
-        (f, "MaxCountConstraintComponent", None) for f, vs in pairs if len(vs) > n
+        (f, component, None)
+        for f, vs in pairs
+        if not least <= (n := len(vs)) <= most
+        for component in failed(n)
     ]
 
 
 def _class(cls: Term) -> Check:
     def check(ctx: Context, pairs: Pairs) -> list[Finding]:
+        data = ctx.data
+        types = data.index.get(_RDF_TYPE, _NO_INDEX)
         return [
             (f, "ClassConstraintComponent", v)
             for f, vs in pairs
-            if vs
-            for v in ctx.data.non_instances(vs, cls)
+            for v in vs
+            if cls not in types.get(v, _NONE) and not data.subclass_instance(v, cls)
         ]
 
     return check
@@ -489,6 +506,8 @@ class SparqlNeeds:
 
         Text is loaded, not Quads: building a Quad in Python costs more than Oxigraph's parse.
         One small store per article loads and queries faster than named graphs in a shared one.
+        The text comes from Oxigraph terms, valid already: `lenient` skips checking it again
+        (a third of the load).
         """
         store = ox.Store()
         chosen = self.chosen(data)
@@ -497,7 +516,7 @@ class SparqlNeeds:
             if b"_:" in text:  # parsing would rename the blank nodes
                 store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in chosen)
             else:
-                store.load(text, format=ox.RdfFormat.N_TRIPLES)
+                store.load(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
         return store
 
 
@@ -652,6 +671,7 @@ class CompiledShape:
     path: PathFn | None = None
     path_text: str | None = None
     targets: list[Callable[[Context], Iterable[Term]]] = field(default_factory=list)
+    """Each gives its focus nodes without repeating one."""
     checks: list[Check] = field(default_factory=list)
     sparql: list[SparqlConstraint] = field(default_factory=list)
     properties: list[CompiledShape] = field(default_factory=list)
@@ -735,10 +755,18 @@ class ShapesPlan:
     def _results(self, ctx: Context) -> list[Result]:
         results = []
         for shape in self.shapes:
-            foci = {node for target in shape.targets for node in target(ctx)}
+            foci = _foci(shape, ctx)
             if foci:
-                results.extend(ctx.evaluate(shape, list(foci)))
+                results.extend(ctx.evaluate(shape, foci))
         return results
+
+
+def _foci(shape: CompiledShape, ctx: Context) -> list[Term]:
+    """The distinct focus nodes of a shape; each target gives distinct nodes already, so one
+    target needs no set (which would hash every node again)."""
+    if len(shape.targets) == 1:
+        return list(shape.targets[0](ctx))
+    return list({node for target in shape.targets for node in target(ctx)})
 
 
 @contextmanager
@@ -897,7 +925,9 @@ class _Compiler:
         if set(self.g.predicates(node)) - allowed:
             raise UnsupportedShapes(f"sh:target {node} has keys other than sh:select/sh:prefixes")
         query = self.query(node, None)
-        return lambda ctx: [row["this"] for row in query.run(ctx) if "this" in row]
+        return lambda ctx: list(
+            dict.fromkeys(row["this"] for row in query.run(ctx) if "this" in row)
+        )
 
     def query(self, node: object, path: object) -> SparqlQuery:
         self.uses_sparql = True
@@ -934,10 +964,8 @@ class _Compiler:
         """The compiled core constraints of one shape, one check per parameter value."""
         g = self.g
         low, high = self.integer(node, SH.minCount), self.integer(node, SH.maxCount)
-        if low is not None:
-            yield _min_count(low)
-        if high is not None:
-            yield _max_count(high)
+        if low is not None or high is not None:
+            yield _counts(low, high)
         for dt in g.objects(node, SH.datatype):
             yield _datatype(ox_of(dt))
         for cls in g.objects(node, SH["class"]):

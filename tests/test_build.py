@@ -230,3 +230,10 @@ def test_kg_bench_runs_both_phases_and_ends_with_the_json_line(
     assert sum(result["stage_share"].values()) == pytest.approx(1.0, abs=0.01)
     assert result["stage_seconds"]["spacy"] > 0 and result["peak_rss_mb"] > 50
     assert result["triples"] > 100 and any("spaCy nlp.pipe" in line for line in lines)
+
+
+def test_kg_build_on_a_local_dask_cluster_writes_the_same_bytes(
+    tmp_path: Path, corpus: Path
+) -> None:
+    one = build_bytes(tmp_path, corpus, "one.ttl")
+    assert build_bytes(tmp_path, corpus, "dask.ttl", "--dask", "local", "--jobs", "2") == one

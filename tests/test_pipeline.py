@@ -7,6 +7,7 @@ import spacy
 
 from kg.errors import ModelError
 from kg.nlp import COMPONENTS, build_pipeline
+from kg.nlp.extensions import doc_text
 from kg.nlp.spans import MentionIndex, SentenceIndex, token_indices
 from kg.nlp.types import Mention
 from kg.settings import DEFAULT_MODEL
@@ -96,3 +97,14 @@ def test_mention_index_finds_a_long_mention_that_starts_far_back() -> None:
             expected = [m for m in index.mentions if m.start < end and start < m.end]
             assert index.at(start, end) == expected
     assert [m.actor for m in index.at(40, 41)] == ["Person:A", "Country:Ostland"]
+
+
+def test_text_is_joined_once_and_kept(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Freedonia freed two fishermen on Monday.\n\nThey went home.")
+    assert doc._.text == doc.text
+    assert doc_text(doc) is doc._.text
+
+
+def test_text_of_a_fresh_doc_is_its_own(nlp) -> None:  # type: ignore[no-untyped-def]
+    first, second = nlp.make_doc("Freedonia voted."), nlp.make_doc("Sylvania voted.")
+    assert (doc_text(first), doc_text(second)) == ("Freedonia voted.", "Sylvania voted.")

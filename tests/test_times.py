@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import string
+import sys
+
 import pytest
 from spacy.language import Language
 
 from kg.nlp import build_pipeline
+from kg.nlp.times import CASE_OUTLIERS
 from kg.settings import DEFAULT_MODEL
 
 FRIDAY = "2025-09-12"
@@ -158,3 +163,56 @@ def test_the_day_after_an_event_opening_a_sentence(nlp: Language) -> None:
 def test_hours_later_is_the_last_day_named(nlp: Language) -> None:
     text = "The activist was detained on Monday. Hours later, police raided her office."
     assert times(nlp, text, FRIDAY) == [("Monday", "2025-09-08"), ("Hours later", "2025-09-08")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Tuesday, September 9, 2025 the court met; by the 3rd of March it had adjourned.",
+        "Talks resumed in Sept. 2024 and again in May of 2023, weeks before the vote.",
+        "Two HOURS LATER, and a few minutes after that, police arrived; moments before midnight.",
+        "They met between late Monday and early Wednesday, Three Days Later.",
+        "The Day After the vote, TODAY's talks and that same evening; the weeks before Sunday.",
+    ],
+)
+def test_a_rule_is_skipped_only_when_its_needed_part_is_missing(nlp: Language, text: str) -> None:
+    """Every match of a rule contains the part whose absence makes `find` skip the rule."""
+    grammar = nlp.get_pipe("newskg_times").grammar
+    checked = 0
+    for pattern in grammar.needs:
+        for match in pattern.finditer(text):
+            assert grammar._may_match(pattern, match.group(0), match.group(0).lower()), (
+                pattern.pattern[:40],
+                match.group(0),
+            )
+            checked += 1
+    assert checked  # the text exercises at least one skippable rule
+
+
+def test_lowering_gives_the_letter_ignorecase_matches_but_for_the_outliers() -> None:
+    """Why a case-blind rule may be skipped by a look at the lowered text."""
+    every_char = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    outliers = set()
+    for letter in string.ascii_lowercase:
+        for match in re.finditer(letter, every_char, re.IGNORECASE):
+            if match.group().lower() != letter:
+                outliers.add(match.group())
+    assert outliers == CASE_OUTLIERS
+
+
+def test_skipped_rules_change_nothing(nlp: Language) -> None:
+    """A text lacking the needed parts resolves the same as the full grammar would."""
+    grammar = nlp.get_pipe("newskg_times").grammar
+    text = "The ministers will meet next Monday; the vote was last month."
+    assert not any(grammar._may_match(p, text, text.lower()) for p in grammar.needs)
+    assert times(nlp, text, FRIDAY) == [("next Monday", "2025-09-15"), ("last month", "2025-08")]
+
+
+def test_an_outlier_letter_scans_every_case_blind_rule(nlp: Language) -> None:
+    grammar = nlp.get_pipe("newskg_times").grammar
+    blind = [p for p in grammar.needs if p.flags & re.IGNORECASE]
+    assert blind and all(grammar._may_match(p, "no hint", None) for p in blind)
+    text = "On Monday the Cabinet met in {}zmir; two hours later the talks ended."
+    expected = [("Monday", "2025-09-08"), ("two hours later", "2025-09-08")]
+    assert times(nlp, text.format("\u0130"), FRIDAY) == times(nlp, text.format("I"), FRIDAY)
+    assert times(nlp, text.format("I"), FRIDAY) == expected

@@ -123,6 +123,55 @@ def test_compiled_engine_reports_what_pyshacl_reports(
     assert _key(compiled.validate(graph)) == _key(expected)
 
 
+def _typed_by_subclass(graph: Graph, depth: int, within: URIRef = NIF.Context) -> None:
+    """Type the context by a class `depth` rdfs:subClassOf steps below `within` (in the data)."""
+    classes = [URIRef(f"urn:x:Page{i}") for i in range(depth)]
+    graph.remove((CONTEXT, RDF.type, NIF.Context))
+    graph.add((CONTEXT, RDF.type, classes[-1]))
+    for sub, sup in zip(classes, [within, *classes[:-1]], strict=True):
+        graph.add((sub, RDFS.subClassOf, sup))
+
+
+def _offsets(begin: str, end: str) -> Corruption:
+    """Give the MEETING evidence span these lexical forms of offsets."""
+
+    def corrupt(graph: Graph) -> None:
+        span = _span(graph, MEETING)
+        graph.set((span, NIF.beginIndex, Literal(begin, datatype=XSD.nonNegativeInteger)))
+        graph.set((span, NIF.endIndex, Literal(end, datatype=XSD.nonNegativeInteger)))
+
+    return corrupt
+
+
+def _two_unasserted_objects(graph: Graph) -> None:
+    """RELATION reifies two relations, neither asserted: its SPARQL target finds it twice."""
+    graph.remove((MARTA, NKG.leaderOf, VALDORIA))
+    graph.add((RELATION, RDF.object, PORT))
+
+
+EDGE_CASES: dict[str, Corruption] = {
+    "context-typed-by-subclass": lambda g: _typed_by_subclass(g, 1),
+    "context-typed-two-subclasses-down": lambda g: _typed_by_subclass(g, 2),
+    "context-typed-by-unrelated-subclass": lambda g: _typed_by_subclass(g, 1, NKG.Article),
+    "statement-of-two-unasserted-relations": _two_unasserted_objects,
+    "offsets-zero-padded": _offsets("0000", "00012"),
+    "offsets-with-plus-sign": _offsets("+0", "+12"),
+    "offsets-nineteen-digits": _offsets("1000000000000000000", "1000000000000000001"),
+    "offsets-equal-long-and-short": _offsets("000000000000000000012", "12"),
+}
+"""Data the fast paths of the compiled engine (direct types, short ASCII-digit integers, a SPARQL
+target finding each node once) do not cover, so the general code must answer."""
+
+
+@pytest.mark.parametrize("name", sorted(EDGE_CASES))
+def test_compiled_engine_agrees_beyond_its_fast_paths(
+    compiled: ShapesValidator, reference: ShapesValidator, name: str
+) -> None:
+    graph = valid_graph()
+    EDGE_CASES[name](graph)
+    assert _key(compiled.validate(graph)) == _key(reference.validate(graph))
+
+
 def test_batch_attributes_each_result_to_its_own_article(
     compiled: ShapesValidator, reference: ShapesValidator
 ) -> None:

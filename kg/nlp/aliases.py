@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.entities import POSSESSIVE_TOKENS, Gazetteer, clean_name
-from kg.nlp.extensions import register_extensions
+from kg.nlp.extensions import doc_text, register_extensions
 from kg.nlp.spans import SentenceIndex, token_indices
 from kg.nlp.types import Actor, Mention
 
@@ -111,9 +111,9 @@ class DocState:
 
     def __init__(self, doc: Doc, gaz: Gazetteer) -> None:
         self.doc = doc
-        self.text = doc.text  # spaCy joins the tokens anew on every `doc.text`
+        self.text = doc_text(doc)
         # the rules below scan these strings and make `Token` objects only for the hits
-        self.words = [t.text for t in doc]
+        self.words = [doc.vocab.strings[orth] for orth in doc.to_array("ORTH").tolist()]
         self.lowers = [w.lower() for w in self.words]  # what `token.lower_` gives
         self.gaz = gaz
         self.actors: dict[str, Actor] = doc._.actors if doc._.actors is not None else {}
@@ -121,6 +121,7 @@ class DocState:
         self.mentions: set[Mention] = set(doc._.mentions or [])
         self.nationality: dict[str, str] = {}
         """Person key -> country key, from "U.S. President X", "Belarus' X"."""
+        self._rooted: dict[tuple[int, int], tuple[Span, Token] | None] = {}
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -749,10 +750,10 @@ class DocState:
                 continue
             if not self._gender_ok(m.actor, gender):
                 continue
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is None:
+            rooted = self.rooted_span(m)
+            if rooted is None:
                 continue
-            root = span.root
+            span, root = rooted
             relative_head = (
                 own_clause.dep_ == "relcl" and span.start <= own_clause.head.i < span.end
             )
@@ -811,10 +812,10 @@ class DocState:
                 m.actor.startswith("Group:")
                 and m.text.split()[0].lower() not in POSSESSIVE_PRONOUNS
             ):
-                span = doc.char_span(m.start, m.end, alignment_mode="expand")
-                if span is None or span.root.i in own_subjects:
+                rooted = self.rooted_span(m)
+                if rooted is None or rooted[1].i in own_subjects:
                     continue  # "police detained them": not the police
-                if span.root.tag_ in {"NNS", "NNPS", "CD"}:
+                if rooted[1].tag_ in {"NNS", "NNPS", "CD"}:
                     found.add(m.actor)
         return found.pop() if len(found) == 1 else None
 
@@ -829,6 +830,15 @@ class DocState:
     def sentences(self) -> SentenceIndex:
         """The doc's sentences, listed when first asked for."""
         return SentenceIndex(self.doc)
+
+    def rooted_span(self, mention: Mention) -> tuple[Span, Token] | None:
+        """A mention's tokens and their root, found once per mention: the pronoun rules weigh
+        the same mentions again for every pronoun."""
+        where = (mention.start, mention.end)
+        if where not in self._rooted:
+            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            self._rooted[where] = None if span is None else (span, span.root)
+        return self._rooted[where]
 
     @cached_property
     def noun_subjects(self) -> list[Token]:

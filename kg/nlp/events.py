@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.data import load_json
 from kg.nlp.entities import default_gazetteer
+from kg.nlp.extensions import doc_text
 from kg.nlp.spans import MentionIndex, SentenceIndex, sentence_bounds, token_indices
 from kg.nlp.types import Actor, Event, Mention, TimeExpr, actor_key
 
@@ -175,7 +176,7 @@ class EventExtractor:
         """An accusation aimed at an attack accuses the attacker: "denounced an incursion of
         Russian drones" -> Russia; "called the incursion a provocation" -> the country told
         earlier as the attack's agent."""
-        token = _trigger_token(event, state.doc) if event.type == "Accusation" else None
+        token = state.trigger_token(event) if event.type == "Accusation" else None
         if token is None or event.affected:
             return event
         attacks = [
@@ -274,7 +275,7 @@ class EventExtractor:
         if not speakers:
             return False
         sent = state.sentences.of(token)
-        quote = _quote_span(sent)
+        quote = state.quote_span(sent)
         reported = [c for c in token.children if c.dep_ in ("ccomp", "parataxis")]
         if needs == "speech" and quote is None and not reported:
             return False
@@ -347,7 +348,7 @@ class EventExtractor:
             roles["participants"] = _unique(parts)
             roles["agent"], roles["affected"] = [], []
         start, end = token.idx, cand.end_token.idx + len(cand.end_token.text)
-        quote = _quote_span(sent) if etype == "Statement" else None
+        quote = state.quote_span(sent) if etype == "Statement" else None
         sent_start, sent_end = sentence_bounds(sent, state.text)
         modality = self._modality(token)
         date = _date(token, state)
@@ -781,7 +782,7 @@ class _DocState:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text = doc.text  # spaCy joins the tokens anew on every `doc.text`
+        self.text = doc_text(doc)
         self.actors: dict[str, Actor] = dict(doc._.actors or {})
         self.mentions: list[Mention] = list(doc._.mentions or [])
         self.index = MentionIndex(doc)
@@ -791,11 +792,30 @@ class _DocState:
             if span is not None and len(span):
                 self.times.append((time, span.root))
         self._home: str | None = None
+        self._quotes: dict[int, tuple[int, int] | None] = {}
+        self._triggers: dict[tuple[int, int], Token | None] = {}
 
     @cached_property
     def sentences(self) -> SentenceIndex:
         """The doc's sentences, listed when first asked for."""
         return SentenceIndex(self.doc)
+
+    def quote_span(self, sent: Span) -> tuple[int, int] | None:
+        """Character offsets of the first quotation in a sentence, without the quote marks;
+        searched once per sentence, in the doc's text (`sent.text` joins the tokens anew)."""
+        if sent.start not in self._quotes:
+            match = QUOTE_RE.search(self.text, sent.start_char, sent.end_char)
+            self._quotes[sent.start] = match.span(1) if match else None
+        return self._quotes[sent.start]
+
+    def trigger_token(self, event: Event) -> Token | None:
+        """The first token of an event's trigger, looked up once per trigger: deduplication
+        compares every pair of events."""
+        where = (event.start, event.end)
+        if where not in self._triggers:
+            span = self.doc.char_span(event.start, event.end, alignment_mode="expand")
+            self._triggers[where] = span[0] if span is not None and len(span) else None
+        return self._triggers[where]
 
     @cached_property
     def clause_verbs(self) -> list[int]:
@@ -1167,14 +1187,6 @@ def _np_span(tok: Token) -> Span:
     return tok.doc[lo : hi + 1]
 
 
-def _quote_span(sent: Span) -> tuple[int, int] | None:
-    """Character offsets of the first quotation in a sentence, without the quote marks."""
-    match = QUOTE_RE.search(sent.text)
-    if match is None:
-        return None
-    return sent.start_char + match.start(1), sent.start_char + match.end(1)
-
-
 def _clause_anchor(tok: Token, stop: Token) -> Token:
     """The first verb (or `stop`) above a token: the clause a time expression belongs to."""
     cur = tok
@@ -1541,17 +1553,12 @@ def _bare(event: Event) -> bool:
     return _richness(event) == 0
 
 
-def _trigger_token(event: Event, doc: Doc) -> Token | None:
-    span = doc.char_span(event.start, event.end, alignment_mode="expand")
-    return span[0] if span is not None and len(span) else None
-
-
-def _restates(a: Event, b: Event, doc: Doc, entries: dict[str, int]) -> bool:
+def _restates(a: Event, b: Event, state: _DocState, entries: dict[str, int]) -> bool:
     """Whether a later mention `b` can restate `a`: a noun ("the release"), the same trigger word
     again, a synonym from the same lexicon entry in a later sentence ("sentenced ... was
     convicted"), or a verb after a noun; two different verbs ("pounded ... violated",
     "denounced ... and accused") are two events."""
-    ta, tb = _trigger_token(a, doc), _trigger_token(b, doc)
+    ta, tb = state.trigger_token(a), state.trigger_token(b)
     if ta is None or tb is None:
         return True
     if tb.pos_ != "VERB" or ta.lemma_ == tb.lemma_:
@@ -1580,10 +1587,10 @@ def _subject_lemmas(verb: Token) -> set[str]:
     return {c.lemma_ for c in subjects}
 
 
-def _distinct_objects(a: Event, b: Event, doc: Doc) -> bool:
+def _distinct_objects(a: Event, b: Event, state: _DocState) -> bool:
     """Two verbs with different subjects, or coordinated each with a direct object of its own:
     "issued a license and lifted a ban"."""
-    ta, tb = _trigger_token(a, doc), _trigger_token(b, doc)
+    ta, tb = state.trigger_token(a), state.trigger_token(b)
     if ta is None or tb is None:
         return False
     subj_a, subj_b = _subject_lemmas(ta), _subject_lemmas(tb)
@@ -1603,19 +1610,18 @@ def _clash(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def _same_event(a: Event, b: Event, state: _DocState, entries: dict[str, int]) -> bool:
-    doc = state.doc
     if a.type != b.type or a.type == "Statement":
         return False
     args_a, args_b = _main_args(a), _main_args(b)
     same_sentence = a.sent_start == b.sent_start
-    if not _restates(a, b, doc, entries):
+    if not _restates(a, b, state, entries):
         if not same_sentence:
             return False
         if _clash(args_a, args_b) or _clash(frozenset(a.agent), frozenset(b.agent)):
             return False
-        if _distinct_objects(a, b, doc):
+        if _distinct_objects(a, b, state):
             return False
-    tb = _trigger_token(b, doc)
+    tb = state.trigger_token(b)
     if _bare(b) and b.modality == "asserted" and (tb is None or tb.pos_ != "VERB"):
         return True  # "the release", "the talks": a bare noun re-mentions
     if a.modality != b.modality:
@@ -1628,7 +1634,7 @@ def _same_event(a: Event, b: Event, state: _DocState, entries: dict[str, int]) -
         return False
     if a.count is not None and b.count is not None and a.count != b.count:
         return False
-    ta = _trigger_token(a, doc)
+    ta = state.trigger_token(a)
     if not args_a and not args_b and ta is not None and tb is not None:
         nouns = ta.pos_ != "VERB" and tb.pos_ != "VERB"
         if not nouns and ta.lemma_ != tb.lemma_:
@@ -1636,7 +1642,7 @@ def _same_event(a: Event, b: Event, state: _DocState, entries: dict[str, int]) -
     return args_a == args_b and (not a.agent or not b.agent or bool(set(a.agent) & set(b.agent)))
 
 
-def _one_statement_per_speaker(events: list[Event], doc: Doc) -> list[Event]:
+def _one_statement_per_speaker(events: list[Event], state: _DocState) -> list[Event]:
     """A speaker makes one statement per sentence: "X said ..., adding/noting/thanking ..."
     continues the first one, and so does "..., adding" after a spoken accusation."""
     seen: set[tuple[int, str]] = set()
@@ -1648,7 +1654,7 @@ def _one_statement_per_speaker(events: list[Event], doc: Doc) -> list[Event]:
                 continue
             seen |= keys
         elif event.type == "Accusation":
-            trigger = _trigger_token(event, doc)
+            trigger = state.trigger_token(event)
             if trigger is not None and trigger.lemma_ in SPEECH_LEMMAS:
                 seen |= keys
         kept.append(event)
@@ -1659,7 +1665,7 @@ def _dedupe(events: list[Event], state: _DocState, entries: dict[str, int]) -> l
     """One event per mention cluster, kept at its most informative mention; `entries` maps an
     event key to its lexicon entry, whose words are synonyms."""
     kept: list[Event] = []
-    for event in _one_statement_per_speaker(events, state.doc):
+    for event in _one_statement_per_speaker(events, state):
         for i, other in enumerate(kept):
             if _same_event(other, event, state, entries):
                 if _richness(event) > _richness(other) and other.sent_start != event.sent_start:

@@ -7,6 +7,7 @@ from spacy.tokens import Doc
 #: name -> what it holds. Lists default to None; read them with `doc._.name or []`.
 DOC_EXTENSIONS: dict[str, str] = {
     "article_id": "str: the article's id",
+    "text": "str: `doc.text`, kept by `doc_text` (spaCy joins the tokens anew on every call)",
     "published": "str | None: ISO publication date, the anchor for relative dates",
     "actors": "dict[str, Actor]: actor key -> actor",
     "mentions": "list[Mention]: every mention of an actor, sorted by offset",
@@ -15,6 +16,14 @@ DOC_EXTENSIONS: dict[str, str] = {
     "actor_relations": "list[ActorRelation]",
     "event_relations": "list[EventRelation]",
 }
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, joined once per doc and kept: each component needs it, and joining the tokens
+    costs more than many of the rules that read it."""
+    if doc._.text is None:
+        doc._.text = doc.text
+    return doc._.text
 
 
 def register_extensions() -> None:

@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.data import load_json, load_tsv
+from kg.nlp.extensions import doc_text
 from kg.nlp.spans import MentionIndex, SentenceIndex, sentence_bounds, token_indices
 from kg.nlp.types import Actor, ActorRelation, Event, EventRelation, Mention, actor_key
 
@@ -178,7 +179,7 @@ class RelationExtractor:
         """Relations stated by titles, appositions, possessives and predicates next to names."""
         actors: dict[str, Actor] = doc._.actors or {}
         index = MentionIndex(doc)
-        text = doc.text  # once: spaCy joins the tokens anew on every `doc.text`
+        text = doc_text(doc)
         sentences = SentenceIndex(doc)
         found: dict[tuple[str, str, str], ActorRelation] = {}
         for mention in index.mentions:

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp.data import load_json
-from kg.nlp.extensions import register_extensions
+from kg.nlp.extensions import doc_text, register_extensions
 from kg.nlp.types import TimeExpr
 
 FUTURE_AUX = frozenset({"will", "'ll", "’ll", "shall"})
@@ -32,6 +32,9 @@ ABBREVIATIONS = frozenset(
 #: Words that schedule what follows "for"/"on" ("a vote set for Sunday"), whatever the parse.
 SCHEDULED = frozenset({"set", "scheduled", "slated", "planned", "due", "expected"})
 FUTURE_VERBS = frozenset({"plan", "schedule", "expect", "due", "set", "intend", "hope", "aim"})
+#: The characters `re.IGNORECASE` matches to an ASCII letter that `str.lower` does not turn into
+#: that letter (dotted and dotless I, long s).
+CASE_OUTLIERS = frozenset("\u0130\u0131\u017f")
 
 
 @spacy.registry.misc("newskg.time_words.v1")
@@ -82,21 +85,21 @@ class TimeGrammar:
         month = rf"(?P<month>(?:{month_alt})\.?)"
         self.rules: list[tuple[re.Pattern[str], Rule]] = [
             (
-                re.compile(
+                month_day := re.compile(
                     rf"\b(?:(?:{day_alt}),?\s+)?{month}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
                     rf"(?:,?\s+(?P<year>(?:1[89]|20)\d\d))?\b"
                 ),
                 self._month_day,
             ),
             (
-                re.compile(
+                day_month := re.compile(
                     rf"\b(?:(?:{day_alt}),?\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
                     rf"{month}(?:,?\s+(?P<year>(?:1[89]|20)\d\d))?\b"
                 ),
                 self._month_day,
             ),
             (
-                re.compile(rf"\b{month}\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)\b"),
+                month_year := re.compile(rf"\b{month}\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)\b"),
                 self._month_year,
             ),
             (
@@ -108,7 +111,7 @@ class TimeGrammar:
                 self._relative_unit,
             ),
             (
-                re.compile(
+                offset := re.compile(
                     rf"\b(?P<num>{num_alt}|a|an)\s+(?P<unit>day|week|month|year)s?\s+"
                     rf"(?P<dir>ago|later|earlier|before|after)\b",
                     re.IGNORECASE,
@@ -116,7 +119,7 @@ class TimeGrammar:
                 self._offset,
             ),
             (
-                re.compile(
+                hours_away := re.compile(
                     rf"\b(?:(?:{num_alt}|a\s+few|a|an)\s+)?(?:hours|minutes|moments)\s+"
                     rf"(?:later|earlier|after|before)\b",
                     re.IGNORECASE,
@@ -124,17 +127,19 @@ class TimeGrammar:
                 self._hours_away,
             ),
             (
-                re.compile(r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.IGNORECASE),
+                deictic := re.compile(
+                    r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.IGNORECASE
+                ),
                 self._deictic,
             ),
             (
-                re.compile(
+                following := re.compile(
                     r"\bthe\s+(?:following|next)\s+(?P<unit>day|month|year)\b", re.IGNORECASE
                 ),
                 self._following,
             ),
             (
-                re.compile(
+                day_around := re.compile(
                     r"\bthe\s+(?:day|night|morning|evening)\s+(?P<dir>after|before)"
                     r"(?=\s+(?:his|her|their|its|the)\b)",
                     re.IGNORECASE,
@@ -142,21 +147,21 @@ class TimeGrammar:
                 self._day_around_event,
             ),
             (
-                re.compile(
+                same_day := re.compile(
                     r"\b(?:that|the\s+same)\s+(?:day|night|morning|afternoon|evening)\b",
                     re.IGNORECASE,
                 ),
                 self._same_day,
             ),
             (
-                re.compile(
+                days_around := re.compile(
                     rf"\bthe\s+(?:days|weeks)\s+(?:before|after|leading\s+up\s+to|following)\s+"
                     rf"(?:(?P<rel>last|next|this)\s+)?(?P<weekday>{day_alt})\b"
                 ),
                 self._days_around,
             ),
             (
-                re.compile(
+                weekday_range := re.compile(
                     rf"\bbetween\s+(?:(?:late|early)\s+)?(?P<first>{day_alt})\s+and\s+"
                     rf"(?:(?:late|early)\s+)?(?P<second>{day_alt})\b"
                 ),
@@ -182,11 +187,43 @@ class TimeGrammar:
                 self._year,
             ),
         ]
+        #: pattern -> a part every match of it contains, in lower case for a case-blind pattern.
+        #: The leading `\b` and optional words make the engine try a pattern at every position,
+        #: and case-blind matching is slow; the part starts on a literal and is matched with
+        #: case, so searching it first is cheap and a text without it skips the pattern's scan.
+        self.needs: dict[re.Pattern[str], re.Pattern[str]] = {
+            month_day: re.compile(rf"(?:{month_alt})\.?\s+\d\d?(?!\d)"),
+            day_month: re.compile(rf"\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{month_alt})"),
+            month_year: re.compile(rf"(?:{month_alt})\.?\s+(?:of\s+)?(?:1[89]|20)\d\d"),
+            offset: re.compile(r"(?:day|week|month|year)s?\s+(?:ago|later|earlier|before|after)"),
+            hours_away: re.compile(r"(?:hours|minutes|moments)\s+(?:later|earlier|after|before)"),
+            deictic: re.compile(r"today|yesterday|tomorrow|tonight"),
+            following: re.compile(r"the\s+(?:following|next)\s+(?:day|month|year)"),
+            day_around: re.compile(r"the\s+(?:day|night|morning|evening)\s+(?:after|before)"),
+            same_day: re.compile(r"(?:that|the\s+same)\s+(?:day|night|morning|afternoon|evening)"),
+            days_around: re.compile(r"the\s+(?:days|weeks)\s"),
+            weekday_range: re.compile(r"between\s"),
+        }
+
+    def _may_match(self, pattern: re.Pattern[str], text: str, lowered: str | None) -> bool:
+        """False only when `text` lacks the part every match of `pattern` contains. A case-blind
+        pattern's part is looked for in `lowered`, the lower-cased text: `str.lower` gives the
+        letter `re.IGNORECASE` equates a character with, except for CASE_OUTLIERS; `lowered` is
+        None when the text holds one, and then the pattern is scanned."""
+        needed = self.needs.get(pattern)
+        if needed is None:
+            return True
+        if not pattern.flags & re.IGNORECASE:
+            return needed.search(text) is not None
+        return lowered is None or needed.search(lowered) is not None
 
     def find(self, text: str, ctx: Context) -> Iterator[Found]:
         """Every expression in the text in order; longest match wins where they overlap."""
         candidates: list[tuple[int, int, int, re.Match[str], Rule]] = []
+        lowered = text.lower() if CASE_OUTLIERS.isdisjoint(text) else None
         for order, (pattern, rule) in enumerate(self.rules):
+            if not self._may_match(pattern, text, lowered):
+                continue
             for match in pattern.finditer(text):
                 if match.group(0).strip():
                     candidates.append((match.start(), match.end(), order, match, rule))
@@ -521,7 +558,7 @@ def value_to_date(value: str) -> tuple[date, str]:
 def resolve_times(doc: Doc, grammar: TimeGrammar) -> list[TimeExpr]:
     """All time expressions of `doc`, in text order, relative ones chained to the one before."""
     ctx = Context(doc, parse_published(doc._.published))
-    text = doc.text  # spaCy joins the tokens anew on every `doc.text`
+    text = doc_text(doc)
     return [
         TimeExpr(found.start, found.end, text[found.start : found.end], found.value)
         for found in grammar.find(text, ctx)
