@@ -173,7 +173,7 @@ def run_build(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
 
     settings = Settings(
         model=args.model, base_iri=args.base_iri, published=args.published,
-        strict=args.strict, n_process=args.jobs, batch_size=args.batch_size,
+        strict=args.strict, batch_size=args.batch_size,
     )  # fmt: skip
     storing = args.store is not None or args.endpoint is not None
     output = args.output if args.output is not None or storing else "-"
@@ -268,8 +268,7 @@ def run_bench(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> int:
     from kg.bench import bench
 
     settings = Settings(
-        model=args.model, published=args.published, n_process=args.jobs,
-        batch_size=args.batch_size,
+        model=args.model, published=args.published, batch_size=args.batch_size,
     )  # fmt: skip
     bench(
         articles=args.articles, corpus=tuple(args.corpus), settings=settings, jobs=args.jobs,

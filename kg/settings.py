@@ -19,5 +19,5 @@ class Settings:
     """Publication date for texts without a date line."""
     strict: bool = False
     """Stop at the first bad article instead of reporting and skipping it."""
-    n_process: int = 1
     batch_size: int = 32
+    """Articles per batch: what a worker builds at once, and how far reading runs ahead."""

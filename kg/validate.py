@@ -26,9 +26,9 @@ from kg.shapes_engine import (
     ShapesPlan,
     UnsupportedShapes,
     compile_shapes,
-    ox_of,
     rdflib_term,
 )
+from kg.terms import ox_triples
 from kg.vocab import NIF, NKG_IRI, SCHEMA, SEM
 
 __all__ = ["ShapesValidator", "ValidationResult", "Violation", "load_shapes"]
@@ -139,7 +139,7 @@ class ShapesValidator:
         if self._plan is None:
             return self._pyshacl(data)
         name = ox.NamedNode("urn:newskg:validate")
-        triples = [ox.Triple(ox_of(s), ox_of(p), ox_of(o)) for s, p, o in data]
+        triples = ox_triples(data)
         (results,) = self._plan.validate([(name, triples)])
         # Oxigraph, like RDF 1.1, does not tell "x" from "x"^^xsd:string; rdflib and reports do
         typed = {
