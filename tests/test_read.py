@@ -516,6 +516,21 @@ def test_errors_do_not_stop_other_inputs(tmp_path: Path) -> None:
     assert "\n" not in str(errors[0])
 
 
+def test_json_lines_are_read_one_by_one_and_a_bad_byte_names_its_file_offset(
+    tmp_path: Path,
+) -> None:
+    first = b'\xef\xbb\xbf{"id": "one", "text": "First story."}\n'
+    second = b'{"id": "two", "text": "Second story \xe2\x80\xa8 with a line separator."}\n'
+    broken = b'{"id": "three", "text": "Caf\xe9"}\n'
+    path = write(tmp_path / "x.jsonl", first + second + broken + b'{"text": "never read"}\n')
+    articles, errors = collect([path])
+    assert [a.id for a in articles] == ["one", "two"]  # a BOM only at the start, U+2028 in text
+    offset = len(first) + len(second) + broken.index(b"\xe9")
+    assert [str(e) for e in errors] == [
+        f"{path}: not UTF-8 text (invalid byte 0xe9 at offset {offset})"
+    ]
+
+
 def test_utf8_bom_is_dropped(tmp_path: Path) -> None:
     path = write(tmp_path / "x.txt", "\ufeffBody with a BOM.")
     assert collect([path])[0][0].text == "Body with a BOM."

@@ -88,6 +88,15 @@ def test_build_store_holds_one_graph_per_article_with_exactly_the_output_quads(
         assert reader.query(f"ASK {{ GRAPH <{iri}> {{ <{iri}> a <{NKG}Article> }} }}")
 
 
+def test_a_store_built_by_two_processes_holds_the_same_quads(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    code, err = run(["build", str(ARTICLES), "--store", str(store), "--jobs", "2", "-q"])
+    assert code == 0, err
+    assert quads_of(store) == quads_of(built[1])
+
+
 def test_building_twice_leaves_exactly_the_same_store(
     built: tuple[Path, Path], tmp_path: Path
 ) -> None:
