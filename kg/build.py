@@ -67,6 +67,11 @@ class ArticleOutcome:
     ntriples: bytes = b""
     problem: KgError | None = None
 
+    def graph(self) -> tuple[ox.NamedNode, list[ox.Triple]]:
+        """The article's IRI and its triples, parsed back from `ntriples`."""
+        triples = list(ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES))
+        return ox.NamedNode(self.iri), triples
+
 
 @dataclass
 class BatchOutcome:
@@ -228,8 +233,7 @@ class FileSink:
         if self.writer.fmt.streams:
             self.writer.add(outcome.chunk)
         else:
-            triples = list(ox.parse(outcome.ntriples, format=ox.RdfFormat.N_TRIPLES))
-            self.writer.keep(ox.NamedNode(outcome.iri), triples)
+            self.writer.keep(*outcome.graph())
 
 
 class StoreSink:
@@ -239,8 +243,7 @@ class StoreSink:
         self.store = store
 
     def take(self, outcome: ArticleOutcome) -> None:
-        triples = list(ox.parse(outcome.ntriples, format=ox.RdfFormat.N_TRIPLES))
-        self.store.replace_triples(ox.NamedNode(outcome.iri), triples)
+        self.store.replace_triples(*outcome.graph())
 
 
 def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -328,8 +331,7 @@ class _Collect:
         self.articles: list[tuple[ox.NamedNode, list[ox.Triple]]] = []
 
     def take(self, outcome: ArticleOutcome) -> None:
-        triples = list(ox.parse(outcome.ntriples, format=ox.RdfFormat.N_TRIPLES))
-        self.articles.append((ox.NamedNode(outcome.iri), triples))
+        self.articles.append(outcome.graph())
 
 
 def build_in_memory(

@@ -21,8 +21,6 @@ from kg.terms import ox_triples, rdflib_term
 
 ArticleTriples = tuple[ox.NamedNode, Sequence[ox.Triple]]
 """One article: its IRI (which names its graph in quad formats) and its triples."""
-ArticleGraphs = Sequence[tuple[URIRef, Graph]]
-"""(article IRI, article graph) pairs, the rdflib form of `ArticleTriples`."""
 
 _RDF_TYPE = str(RDF.type)
 
@@ -32,7 +30,7 @@ class OutputFormat:
     """One output format: how files of it are named and how articles become its bytes.
 
     A streamed format is written article by article: `header`, then each article's `chunk`,
-    then `footer`, so a collection of any size never has to be held in memory. A format that
+    so a collection of any size never has to be held in memory. A format that
     cannot be streamed (JSON-LD, whose context depends on every IRI) has `whole` instead.
     """
 
@@ -231,55 +229,38 @@ def serialize(graphs: Iterable[tuple[object, object]], fmt: OutputFormat) -> byt
     return fmt.header + b"".join(fmt.chunk(iri, triples) for iri, triples in articles)
 
 
-class ArticleWriter:
-    """Writes a collection article by article: a temporary file, renamed over `path` at commit.
+class AtomicFile:
+    """A file that appears whole or not at all: written to a temporary file in the same folder,
+    fsynced and renamed over `path` at `commit`.
 
-    A failed or aborted build leaves no file and an existing one as it was; "-" streams to
-    standard output. A format that cannot be streamed keeps its articles until `commit`.
+    Leaving the `with` block on an error (or an interrupt) before `commit` removes the temporary
+    file and leaves an existing file as it was. "-" writes to standard output as it goes.
     """
 
-    def __init__(self, path: str | Path, fmt: OutputFormat) -> None:
-        self.path, self.fmt = str(path), fmt
-        self.articles = 0
-        self._kept: list[ArticleTriples] = []
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
         self._temp: Path | None = None
         if self.path == "-":
             self._out = sys.stdout.buffer
-        else:
-            try:
-                fd, self._temp = _open_temp(Path(self.path))
-            except OSError as error:
-                raise self._error(error) from error
-            self._out = os.fdopen(fd, "wb")
-        self._write(fmt.header)
+            return
+        try:
+            fd, self._temp = _open_temp(Path(self.path))
+        except OSError as error:
+            raise self._error(error) from error
+        self._out = os.fdopen(fd, "wb")
 
     def _error(self, error: OSError) -> OutputError:
         return OutputError(f"cannot write: {error.strerror or error}", source=self.path)
 
-    def _write(self, data: bytes) -> None:
+    def write(self, data: bytes) -> None:
         try:
             self._out.write(data)
         except OSError as error:
             self.abort()
             raise self._error(error) from error
 
-    def add(self, chunk: bytes) -> None:
-        """Append one article already serialized by `fmt.chunk`."""
-        self.articles += 1
-        self._write(chunk)
-
-    def keep(self, name: ox.NamedNode, triples: Sequence[ox.Triple]) -> None:
-        """Hold one article for a format written whole at `commit`."""
-        self.articles += 1
-        self._kept.append((name, list(triples)))
-
     def commit(self) -> None:
-        """Finish the file and put it in place; raises OutputError when nothing was written."""
-        if self.articles == 0:
-            self.abort()
-            raise OutputError("no article could be built; nothing written", source=self.path)
-        if self.fmt.whole is not None:
-            self._write(self.fmt.whole(sorted(self._kept, key=lambda a: a[0].value)))
+        """Put the file in place (flush, fsync, rename, fsync the folder)."""
         try:
             self._out.flush()
             if self._temp is not None:
@@ -301,12 +282,46 @@ class ArticleWriter:
                 self._temp.unlink()
             self._temp = None
 
-    def __enter__(self) -> ArticleWriter:
+    def __enter__(self) -> AtomicFile:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is not None:
             self.abort()
+
+
+class ArticleWriter(AtomicFile):
+    """Writes a collection article by article into an `AtomicFile`.
+
+    A failed or aborted build leaves no file and an existing one as it was; "-" streams to
+    standard output. A format that cannot be streamed keeps its articles until `commit`.
+    """
+
+    def __init__(self, path: str | Path, fmt: OutputFormat) -> None:
+        super().__init__(path)
+        self.fmt = fmt
+        self.articles = 0
+        self._kept: list[ArticleTriples] = []
+        self.write(fmt.header)
+
+    def add(self, chunk: bytes) -> None:
+        """Append one article already serialized by `fmt.chunk`."""
+        self.articles += 1
+        self.write(chunk)
+
+    def keep(self, name: ox.NamedNode, triples: Sequence[ox.Triple]) -> None:
+        """Hold one article for a format written whole at `commit`."""
+        self.articles += 1
+        self._kept.append((name, list(triples)))
+
+    def commit(self) -> None:
+        """Finish the file and put it in place; raises OutputError when nothing was written."""
+        if self.articles == 0:
+            self.abort()
+            raise OutputError("no article could be built; nothing written", source=self.path)
+        if self.fmt.whole is not None:
+            self.write(self.fmt.whole(sorted(self._kept, key=lambda a: a[0].value)))
+        super().commit()
 
 
 def _open_temp(target: Path) -> tuple[int, Path]:
@@ -334,30 +349,8 @@ def _fsync_folder(folder: Path) -> None:
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write `data` to `path` all at once: a reader sees the old file or the new one, never half.
 
-    The bytes go to a temporary file in the same folder, are fsynced, and replace `path` with
-    `os.replace`. On any failure the temporary file is removed and an existing file is left as
-    it was. "-" writes to standard output.
+    "-" writes to standard output.
     """
-    if str(path) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    target = Path(path)
-    try:
-        fd, temp = _open_temp(target)
-    except OSError as error:
-        raise OutputError(f"cannot write: {error.strerror or error}", source=str(path)) from error
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        if isinstance(error, OSError):
-            message = f"cannot write: {error.strerror or error}"
-            raise OutputError(message, source=str(path)) from error
-        raise
-    _fsync_folder(target.parent)
+    with AtomicFile(path) as out:
+        out.write(data)
+        out.commit()
