@@ -138,9 +138,8 @@ def normalize_text(raw: str) -> str:
     """One canonical form of the raw text: NFC, `\\n` line breaks, plain single spaces."""
     text = unicodedata.normalize("NFC", raw)
     text = _LINE_BREAKS.sub("\n", text)
-    text = _INVISIBLE.sub("", text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(lines)
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))  # no `\n` in either: same as per line
+    return "\n".join(line.strip() for line in text.split("\n"))
 
 
 # --------------------------------------------------------------------------- header
@@ -269,7 +268,7 @@ def _clean_lines(lines: Iterable[str]) -> list[str]:
     """Body lines without layout junk; rules and copyright lines become paragraph breaks."""
     kept: list[str] = []
     for line in lines:
-        line = _TRAILING_PIPE.sub("", line).strip()
+        line = (_TRAILING_PIPE.sub("", line) if "|" in line else line).strip()
         if _MARKER_LINE.match(line) or _PIPE_LINE.match(line):
             continue
         if _RULE_LINE.match(line) or _COPYRIGHT.search(line):
@@ -404,9 +403,10 @@ def _drop_caption_tail(paragraph: str) -> str:
 
 def _strip_credits(paragraph: str) -> str:
     """A paragraph without photo captions and contributor credits ("" when nothing is left)."""
-    if _CAPTION_END.search(paragraph):
-        paragraph = _drop_caption_tail(paragraph)
-    paragraph = _CAPTION_CREDIT.sub("", paragraph)
+    if "(" in paragraph:  # both credit patterns start with a parenthesis
+        if _CAPTION_END.search(paragraph):
+            paragraph = _drop_caption_tail(paragraph)
+        paragraph = _CAPTION_CREDIT.sub("", paragraph)
     if "contributed" in paragraph.lower():  # the credit pattern is slow; most paragraphs lack it
         paragraph = _CONTRIBUTOR_CREDIT.sub("", paragraph)
     return _SPACES.sub(" ", paragraph).strip()

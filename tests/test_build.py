@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import pickle
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -173,6 +175,25 @@ def test_errors_survive_the_trip_from_a_worker() -> None:
     error = pickle.loads(pickle.dumps(ValidationError("bad", source="a.txt", report="x\ny")))
     assert isinstance(error, ValidationError)
     assert (str(error), error.report, error.source) == ("a.txt: bad", "x\ny", "a.txt")
+
+
+FREEZE_CHECK = """
+import gc
+from kg.build import BatchBuilder, Job, freeze_long_lived
+from kg.settings import Settings
+assert gc.get_freeze_count() == 0
+BatchBuilder(Job(Settings()))
+frozen = gc.get_freeze_count()
+assert frozen > 10_000, frozen  # the model and the shapes
+garbage = [[] for _ in range(1000)]
+freeze_long_lived()
+assert gc.get_freeze_count() == frozen, "froze a second time"
+"""
+
+
+def test_a_builder_freezes_the_long_lived_objects_once_per_process() -> None:
+    done = subprocess.run([sys.executable, "-c", FREEZE_CHECK], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 class Terminal(io.StringIO):
