@@ -11,16 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from typing import Any
+from itertools import pairwise
+from typing import Any, TypeVar
 
+import numpy
 import spacy
+from spacy.attrs import ENT_TYPE, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.data import load_json, load_tsv
 from kg.nlp.extensions import register_extensions
-from kg.nlp.spans import token_indices
 from kg.nlp.types import Actor, Mention, actor_key
 
 POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’", "s"})
@@ -57,6 +60,8 @@ ORG_CLASS_NOUNS = frozenset(
 )  # fmt: skip
 #: Proper nouns that name a bloc of states after "the" -> the Group's name.
 COLLECTIVE_NAMES = {"West": "the West"}
+#: Their lowercase forms, to find them among the doc's LOWER ids.
+COLLECTIVE_LOWER = frozenset(name.lower() for name in COLLECTIVE_NAMES)
 #: Parts of speech of a group's head noun ("protesters", "thousands", "many").
 GROUP_HEAD_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 GROUP_MODIFIERS = frozenset({"det", "nummod", "amod", "compound", "quantmod", "poss", "nmod"})
@@ -212,6 +217,28 @@ class Gazetteer:
         """Gazetteer places in capitals -> canonical name."""
         return {k.upper(): v for k, v in self.places.items()}
 
+    @cached_property
+    def group_word_ids(self) -> numpy.ndarray:
+        """Sorted string ids of the lowercase words that can head a group (group nouns, demonyms),
+        to look up the doc's LOWER ids in one `searchsorted` instead of reading every token."""
+        words = self.group_nouns | self.demonyms.keys()
+        return numpy.array(sorted({get_string_id(word) for word in words}), dtype=numpy.uint64)
+
+    @cached_property
+    def title_starts(self) -> frozenset[str]:
+        """Every beginning of a lowercase title ("p", "pr", ..., "president")."""
+        return frozenset(title[:k] for title in self.titles for k in range(1, len(title) + 1))
+
+    @cached_property
+    def title_last_words(self) -> frozenset[str]:
+        """The last word of each lowercase title ("general" for "attorney general")."""
+        return frozenset(title.split()[-1] for title in self.titles if title.split())
+
+    @cached_property
+    def title_ends(self) -> frozenset[str]:
+        """Every ending of a lowercase title ("t", "nt", ..., "president")."""
+        return frozenset(title[k:] for title in self.titles for k in range(len(title)))
+
     @property
     def person_words(self) -> frozenset[str]:
         """Lowercase nouns that describe one person: titles and person nouns."""
@@ -281,7 +308,44 @@ def default_gazetteer() -> Gazetteer:
     )
 
 
-@dataclass
+#: A span as (start, end, label): cheaper to make and read than a `Span`.
+EntRow = tuple[int, int, str]
+#: A span as (start, end) or (start, end, label).
+SpanRow = TypeVar("SpanRow", tuple[int, int], tuple[int, int, str])
+
+
+class TokenTable:
+    """The string ids of every token's attributes, from one `Doc.to_array` call per doc: the rules
+    that scan the whole doc compare ids in numpy and make `Token` objects only for the few hits."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.strings = doc.vocab.strings
+        # one row per attribute, each contiguous: numpy scans strided columns more slowly
+        table = numpy.ascontiguousarray(doc.to_array([LOWER, LEMMA, TAG, POS, ENT_TYPE]).T)
+        self.lower, self.lemma, self.tag, self.pos, self.ent_type = table
+
+    def equals(self, column: numpy.ndarray, *values: str) -> numpy.ndarray:
+        """Mask of the tokens whose `column` id is one of `values` ("" for none)."""
+        first, *others = values
+        hit = column == self.strings[first]
+        for value in others:
+            hit |= column == self.strings[value]
+        return hit
+
+    def in_sorted(self, column: numpy.ndarray, ids: numpy.ndarray) -> numpy.ndarray:
+        """Mask of the tokens whose `column` id is in the sorted array `ids`."""
+        if not len(ids):
+            return numpy.zeros(len(column), dtype=bool)
+        at = numpy.minimum(numpy.searchsorted(ids, column), len(ids) - 1)
+        return ids[at] == column
+
+
+def _indices(mask: numpy.ndarray) -> list[int]:
+    """The positions of the tokens a mask selects, in text order."""
+    return numpy.flatnonzero(mask).tolist()
+
+
+@dataclass(slots=True)
 class Candidate:
     """A named span under consideration, before it becomes a mention."""
 
@@ -305,6 +369,11 @@ class Resolved:
     name: str
     kind: str = "name"
     title: str | None = None
+
+    @cached_property
+    def surface(self) -> str:
+        """The span's text, joined once: `Span.text` joins its tokens anew on every read."""
+        return self.span.text
 
 
 class EntityRecognizer:
@@ -337,35 +406,37 @@ class EntityRecognizer:
         self.matcher.add(label, [nlp.make_doc(surface) for surface in table])
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates = self._candidates(doc)
+        table = TokenTable(doc)
+        candidates = self._candidates(doc, table)
         resolved = [r for r in (self._resolve(doc, c) for c in candidates) if r is not None]
         resolved = self._fix_surnames(resolved)
         actors: dict[str, Actor] = {}
         mentions: list[Mention] = []
         self._add_named(resolved, actors, mentions)
-        self._add_groups(doc, actors, mentions)
-        doc._.actors = actors
-        doc._.mentions = sorted(set(mentions), key=lambda m: (m.start, -m.end, m.actor))
+        self._add_groups(doc, table, actors, mentions)
+        underscore = doc._  # a new `Underscore` on every `doc._`
+        underscore.actors = actors
+        underscore.mentions = sorted(set(mentions), key=lambda m: (m.start, -m.end, m.actor))
         return doc
 
     # -- candidates ---------------------------------------------------------------------------
 
-    def _candidates(self, doc: Doc) -> list[Candidate]:
+    def _candidates(self, doc: Doc, table: TokenTable) -> list[Candidate]:
         """NER spans cleaned and split, plus gazetteer matches; overlaps resolved longest-first."""
         found: list[Candidate] = []
-        for ent in self._merged_ents(doc):
-            if ent.label_ in NAME_LABELS:
-                found.extend(self._clean_ner(doc, ent))
-        for ent in doc.ents:
-            if ent.label_ in OTHER_LABELS and len(ent) == 1 and self._place_context(ent):
-                found.append(Candidate(ent.start, ent.end, "LOC", "ner"))
-        matches = self.matcher(doc)
-        found.extend(self._border_areas(doc))
-        found.extend(self._collectives(doc))
+        # `doc.ents` makes new spans on every read: read it once, as (start, end, label)
+        ents = [(ent.start, ent.end, ent.label_) for ent in doc.ents]
+        for start, end, label in self._merged_ents(doc, ents, table):
+            if label in NAME_LABELS:
+                found.extend(self._clean_ner(doc, start, end, label))
+        for start, end, label in ents:
+            if end - start == 1 and label in OTHER_LABELS and self._place_context(doc[start:end]):
+                found.append(Candidate(start, end, "LOC", "ner"))
+        matches = [(doc.vocab.strings[key], start, end) for key, start, end in self.matcher(doc)]
+        found.extend(self._border_areas(doc, table))
+        found.extend(self._collectives(doc, table))
         found.extend(self._regions_and_courts(doc, matches))
-        for match_id, start, end in matches:
-            label = doc.vocab.strings[match_id]
-            found.append(Candidate(start, end, label, "gaz"))
+        found.extend(Candidate(start, end, label, "gaz") for label, start, end in matches)
         found.sort(key=lambda c: (-(c.end - c.start), c.source != "gaz", c.start))
         taken: set[int] = set()
         kept: list[Candidate] = []
@@ -377,12 +448,13 @@ class EntityRecognizer:
         kept.extend(Candidate(c.start, c.inner_end, c.inner, "gaz") for c in kept if c.inner)
         return sorted(kept, key=lambda c: c.start)
 
-    def _merged_ents(self, doc: Doc) -> list[Span]:
+    def _merged_ents(self, doc: Doc, ents: list[EntRow], table: TokenTable) -> list[EntRow]:
         """NER spans with person names completed ("Dilek" + "Kaya Imamoglu", "Ursula von der Leyen")
-        and places completed by a lowercase place noun ("Sheremetyevo airport")."""
-        spans: list[Span] = []
-        for ent in doc.ents:
-            start, end, label = ent.start, ent.end, ent.label_
+        and places completed by a lowercase place noun ("Sheremetyevo airport"), as (start, end,
+        label)."""
+        spans: list[EntRow] = []
+        for ent_start, ent_end, ent_label in ents:
+            start, end, label = ent_start, ent_end, ent_label
             if label == "PERSON":
                 while (
                     start > 0
@@ -390,45 +462,44 @@ class EntityRecognizer:
                     and not self._ends_title(doc, start)
                 ):
                     start -= 1
-                while end < len(doc) and (
-                    self._name_part(doc[end])
-                    or (
-                        doc[end].text in self.gaz.name_particles
-                        and end + 1 < len(doc)
-                        and self._name_part(doc[end + 1])
-                    )
-                ):
-                    end += 1
-                if (
-                    end < len(doc)
-                    and doc[end].is_lower
-                    and doc[end].text in self.gaz.place_suffixes
-                ):
+                end = self._name_end(doc, end)
+                after = doc[end] if end < len(doc) else None
+                if after is not None and after.is_lower and after.text in self.gaz.place_suffixes:
                     end, label = end + 1, "LOC"  # "La Sabana prison", "Kennedy airport"
-            elif label in {"GPE", "LOC", "FAC", "NORP", "ORG"} and not self._known(ent.text):
+            elif label in {"GPE", "LOC", "FAC", "NORP", "ORG"}:
                 extended = end
                 while extended < len(doc) and doc[extended].text in self.gaz.place_suffixes:
                     extended += 1
-                if extended > end:
+                if extended > end and not self._known(Span(doc, ent_start, ent_end).text):
                     end, label = extended, "LOC"
-            spans.append(Span(doc, start, end, label=label))
-        spans.extend(self._unlabelled_names(doc))
-        spans.sort(key=lambda s: (-(s.end - s.start), s.start))
-        taken: set[int] = set()
-        kept: list[Span] = []
-        for span in spans:
-            if taken.isdisjoint(range(span.start, span.end)):
-                kept.append(span)
-                taken.update(range(span.start, span.end))
-        return sorted(kept, key=lambda s: s.start)
+            spans.append((start, end, label))
+        spans.extend(self._unlabelled_names(doc, ents, table))
+        return _longest_first(spans)
 
-    def _collectives(self, doc: Doc) -> list[Candidate]:
+    def _name_end(self, doc: Doc, end: int) -> int:
+        """Where a person's name that reaches `end` ends once the name parts after it, or a
+        particle followed by one ("von der Leyen"), are added."""
+        while end < len(doc):
+            word = doc[end]
+            if not (
+                self._name_part(word)
+                or (
+                    word.text in self.gaz.name_particles
+                    and end + 1 < len(doc)
+                    and self._name_part(doc[end + 1])
+                )
+            ):
+                break
+            end += 1
+        return end
+
+    def _collectives(self, doc: Doc, table: TokenTable) -> list[Candidate]:
         """ "the West": a proper noun naming a bloc of states, an unnamed Group, not a place
         ("the West Bank" is one)."""
         found: list[Candidate] = []
-        for i in token_indices(doc, ORTH=COLLECTIVE_NAMES):
+        for i in _indices(table.equals(table.lower, *COLLECTIVE_LOWER)):
             token = doc[i]
-            if i == 0 or doc[i - 1].lower_ != "the":
+            if i == 0 or token.text not in COLLECTIVE_NAMES or doc[i - 1].lower_ != "the":
                 continue
             nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
             if nxt is not None and (nxt.is_title or nxt.text in POSSESSIVE_TOKENS):
@@ -436,11 +507,11 @@ class EntityRecognizer:
             found.append(Candidate(token.i, token.i + 1, "COLLECTIVE", "gaz"))
         return found
 
-    def _border_areas(self, doc: Doc) -> list[Candidate]:
+    def _border_areas(self, doc: Doc, table: TokenTable) -> list[Candidate]:
         """ "the Polish border crossing", "the Finnish border": a demonym before "border"
         names a place."""
         found: list[Candidate] = []
-        for i in token_indices(doc, LOWER={"border"}):
+        for i in _indices(table.equals(table.lower, "border")):
             token = doc[i]
             if i == 0:
                 continue
@@ -453,47 +524,57 @@ class EntityRecognizer:
             found.append(Candidate(token.i - 1, end, "LOC", "ner"))
         return found
 
-    def _regions_and_courts(self, doc: Doc, matches: list[tuple[int, int, int]]) -> list[Candidate]:
+    def _regions_and_courts(self, doc: Doc, matches: list[tuple[str, int, int]]) -> list[Candidate]:
         """ "western Ukraine" is a place (a part of the country), and "a Kyiv appeals court" an
-        organisation: a country or city name widened by the words around it."""
+        organisation: a country or city name widened by the words around it. `matches` are the
+        gazetteer matches as (label, start, end)."""
         found: list[Candidate] = []
-        for match_id, start, end in matches:
-            label = doc.vocab.strings[match_id]
+        for label, start, end in matches:
             if label not in {"GAZ_COUNTRY", "GAZ_CAPITAL", "GAZ_PLACE"}:
                 continue
-            if start > 0 and doc[start - 1].lower_ in DIRECTIONS and label == "GAZ_COUNTRY":
+            if label == "GAZ_COUNTRY" and start > 0 and doc[start - 1].lower_ in DIRECTIONS:
                 found.append(Candidate(start - 1, end, "REGION", "gaz"))
-            tail = end
-            while tail < len(doc) and tail - end < 2 and doc[tail].is_lower and doc[tail].is_alpha:
-                if doc[tail].lower_ in COURT_NOUNS:
+            for tail in range(end, min(end + 2, len(doc))):
+                word = doc[tail]
+                if not (word.is_lower and word.is_alpha):
+                    break
+                if word.lower_ in COURT_NOUNS:
                     found.append(Candidate(start, tail + 1, "COURT", "gaz", label, end))
                     break
-                tail += 1
         return found
 
-    def _unlabelled_names(self, doc: Doc) -> list[Span]:
+    def _unlabelled_names(self, doc: Doc, ents: list[EntRow], table: TokenTable) -> list[EntRow]:
         """Person names the model left unlabelled: a run of two or three capitalised proper nouns
         whose last word is labelled alone elsewhere in the doc ("Wiszniewska said") or that
         starts with a known given name."""
-        alone = {ent.text for ent in doc.ents if len(ent) == 1 and ent.label_ in NAME_LABELS}
         bare = {
             i
-            for i in token_indices(doc, ENT_TYPE={""}, POS={"PROPN"})  # as `_bare_name_word` asks
+            # the tokens without entity type that are proper nouns, as `_bare_name_word` asks
+            for i in _indices(table.equals(table.ent_type, "") & table.equals(table.pos, "PROPN"))
             if self._bare_name_word(doc[i])
         }
-        spans: list[Span] = []
-        i = 0
-        while i < len(doc):
+        if len(bare) < 2:
+            return []
+        alone = {
+            doc[start].text
+            for start, end, label in ents
+            if end - start == 1 and label in NAME_LABELS
+        }
+        spans: list[EntRow] = []
+        next_start = 0
+        for i in sorted(bare):  # runs of bare words, cut into pieces of at most three
+            if i < next_start:
+                continue
             end = i
-            while end < len(doc) and end - i < 3 and end in bare:
+            while end - i < 3 and end in bare:
                 end += 1
             if end - i >= 2 and (
                 doc[end - 1].text in alone
                 or doc[i].text in self.gaz.given_names
                 or self._introduced_as_person(doc[end - 1])
             ):
-                spans.append(Span(doc, i, end, label="PERSON"))
-            i = max(end, i + 1)
+                spans.append((i, end, "PERSON"))
+            next_start = end
         return spans
 
     def _introduced_as_person(self, last: Token) -> bool:
@@ -521,7 +602,7 @@ class EntityRecognizer:
 
     def _ends_title(self, doc: Doc, end: int) -> bool:
         """Whether the tokens right before `end` form a title ("Secretary of State")."""
-        return any(
+        return _may_bound_title(doc[end - 1], self.gaz.title_ends) and any(
             end - size >= 0 and self.gaz.is_title(doc[end - size : end].text) for size in (1, 2, 3)
         )
 
@@ -541,12 +622,11 @@ class EntityRecognizer:
             or text in self.gaz.org_words or text in self.gaz.place_words
         )  # fmt: skip
 
-    def _clean_ner(self, doc: Doc, ent: Span) -> list[Candidate]:
+    def _clean_ner(self, doc: Doc, start: int, end: int, label: str) -> list[Candidate]:
         """Strip articles, possessives and titles; split "Belarus’ Alexander Lukashenko"."""
-        start, end = ent.start, ent.end
-        while start < end and (doc[start].text in LEADING_ARTICLES or doc[start].is_space):
+        while start < end and _is_article_or_space(doc[start]):
             start += 1
-        while end > start and (doc[end - 1].text in POSSESSIVE_TOKENS or doc[end - 1].is_punct):
+        while end > start and _is_possessive_or_punct(doc[end - 1]):
             end -= 1
         if start >= end:
             return []
@@ -557,15 +637,17 @@ class EntityRecognizer:
                     parts.append(Candidate(start, i + 1, "GPE", "ner"))
                 start = i + 2
                 break
-        if ent.label_ == "PERSON":
+        if label == "PERSON":
             while start < end - 1 and self._title_len(doc, start, end) > 0:
                 start += self._title_len(doc, start, end)
         if start < end:
-            parts.append(Candidate(start, end, ent.label_, "ner"))
+            parts.append(Candidate(start, end, label, "ner"))
         return parts
 
     def _title_len(self, doc: Doc, start: int, end: int) -> int:
         """Length in tokens of a title starting at `start` (longest first), 0 when none."""
+        if not _may_bound_title(doc[start], self.gaz.title_starts):
+            return 0
         for size in (3, 2, 1):
             if start + size < end and self.gaz.is_title(doc[start : start + size].text):
                 return size
@@ -574,9 +656,16 @@ class EntityRecognizer:
     # -- types --------------------------------------------------------------------------------
 
     def _resolve(self, doc: Doc, cand: Candidate) -> Resolved | None:
-        span = doc[cand.start : cand.end]
-        text = clean_name(span.text)
-        if text in self.gaz.not_names or not any(ch.isalpha() for ch in text):
+        span = Span(doc, cand.start, cand.end)  # `doc[a:b]` normalises the slice in Python
+        surface = _span_text(doc, cand.start, cand.end)
+        resolved = self._decide(doc, cand, span, clean_name(surface))
+        if resolved is not None:
+            resolved.surface = surface  # fills the cached property: the text is joined already
+        return resolved
+
+    def _decide(self, doc: Doc, cand: Candidate, span: Span, text: str) -> Resolved | None:
+        """The type and name of a candidate, from its cleaned text `text` and its context."""
+        if text in self.gaz.not_names or not any(map(str.isalpha, text)):
             return None
         if cand.label == "GAZ_METONYM" or text in self.gaz.metonyms:
             return Resolved(span, "Country", self.gaz.metonyms[text], "metonym")
@@ -599,7 +688,7 @@ class EntityRecognizer:
             self.gaz.upper_capitals.get(text) if text.isupper() else None
         )
         if capital:
-            return self._resolve_capital(span, capital)
+            return self._resolve_capital(span, text, capital)
         words = set(text.replace("’", "'").split())
         if words & self.gaz.org_words and cand.label != "LOC":
             return Resolved(span, "Organization", text)
@@ -625,28 +714,42 @@ class EntityRecognizer:
             return Resolved(span, "NORP", text)
         return None
 
-    def _resolve_capital(self, span: Span, country: str) -> Resolved:
-        """A capital is the country (metonym) when it acts, else a place."""
-        name = clean_name(span.text)
+    def _resolve_capital(self, span: Span, name: str, country: str) -> Resolved:
+        """A capital is the country (metonym) when it acts, else a place (`name`, the span's
+        cleaned text); in capitals ("MINSK", a dateline) it is always the place."""
         if name.isupper():
-            name = name.title()
-        if acts_as_agent(span):
+            return Resolved(span, "Location", name.title())
+        if acts_as_agent(span.root):
             return Resolved(span, "Country", country, "metonym")
         return Resolved(span, "Location", name)
 
     def _title_before(self, span: Span) -> str | None:
         """The title right before a span ("President X", "opposition leader X"), if any."""
         doc = span.doc
+        end = span.start
+        if end == 0 or not self._may_end_title(doc, end):
+            return None
+        punct = [doc[i].is_punct for i in range(max(end - 3, 0), end)]
         for size in (3, 2, 1):
-            start = span.start - size
-            if start < 0:
+            start = end - size
+            if start < 0 or any(punct[-size:]):
                 continue
-            words = doc[start : span.start]
-            if any(t.is_punct for t in words):
-                continue
-            if self.gaz.is_title(words.text):
-                return clean_name(words.text)
+            text = _span_text(doc, start, end)
+            if self.gaz.is_title(text):
+                return clean_name(text)
         return None
+
+    def _may_end_title(self, doc: Doc, end: int) -> bool:
+        """Cheap exact test before `_title_before` joins texts: every window it tries holds the
+        token before `end`, so no title ends there if that token is punctuation; and a token that
+        is no whitespace ends the cleaned window text, as its last word when a space precedes it."""
+        last = doc[end - 1]
+        if last.is_punct:
+            return False
+        if last.is_space:
+            return True
+        spaced = end == 1 or bool(doc[end - 2].whitespace_)
+        return last.lower_ in (self.gaz.title_last_words if spaced else self.gaz.title_ends)
 
     def _given_name(self, span: Span, label: str) -> bool:
         """A capitalised ORG/GPE pair that starts with a common given name is a person."""
@@ -713,13 +816,10 @@ class EntityRecognizer:
         }
         fixed: list[Resolved] = []
         for r in resolved:
-            text = clean_name(r.span.text)
-            if (
-                r.type in {"Organization", "Location", "NORP"}
-                and r.kind == "name"
-                and text in surnames
-            ) and text not in self.gaz.orgs:
-                r = Resolved(r.span, "Person", text)
+            if r.type in {"Organization", "Location", "NORP"} and r.kind == "name":
+                text = clean_name(r.surface)
+                if text in surnames and text not in self.gaz.orgs:
+                    r = Resolved(r.span, "Person", text)
             if r.type != "NORP":
                 fixed.append(r)
         return fixed
@@ -736,19 +836,25 @@ class EntityRecognizer:
             if r.type in {"Organization", "Location"}:
                 name = self._without_suffix(name, orgs if r.type == "Organization" else None)
             key = actor_key(r.type, name)
-            actor = actors.setdefault(key, Actor(r.type, name))
-            surface = r.span.text
-            if clean_name(surface) != name:
-                actor.aliases.add(clean_name(surface))
+            actor = actors.get(key)
+            if actor is None:
+                actor = actors[key] = Actor(r.type, name)
+            surface = r.surface
+            cleaned = clean_name(surface)
+            if cleaned != name:
+                actor.aliases.add(cleaned)
             if r.title:
                 actor.titles.add(r.title)
-            kind = r.kind if r.kind != "name" or clean_name(surface) == name else "alias"
+            kind = r.kind if r.kind != "name" or cleaned == name else "alias"
             mentions.append(Mention(r.span.start_char, r.span.end_char, surface, key, kind))
 
-    def _add_groups(self, doc: Doc, actors: dict[str, Actor], mentions: list[Mention]) -> None:
+    def _add_groups(
+        self, doc: Doc, table: TokenTable, actors: dict[str, Actor], mentions: list[Mention]
+    ) -> None:
         named = [(m.start, m.end) for m in mentions]
-        for span in find_groups(doc, self.gaz):
-            name = group_name(span, self.gaz)
+        for span in find_groups(doc, self.gaz, table):
+            surface = span.text
+            name = group_name(span, surface, self.gaz)
             if not name:
                 continue
             if _is_single_unnamed_person(span.root, self.gaz) and any(
@@ -756,8 +862,9 @@ class EntityRecognizer:
             ):
                 continue  # "a Kyiv court" is a named body, not an unnamed person
             key = actor_key("Group", name)
-            actors.setdefault(key, Actor("Group", name))
-            mentions.append(Mention(span.start_char, span.end_char, span.text, key, "group"))
+            if key not in actors:
+                actors[key] = Actor("Group", name)
+            mentions.append(Mention(span.start_char, span.end_char, surface, key, "group"))
 
     def _without_suffix(self, name: str, orgs: set[str] | None) -> str:
         """The bare name before lowercase head nouns: "Kadikoy district" -> "Kadikoy", and
@@ -775,11 +882,32 @@ class EntityRecognizer:
         return bare if bare in orgs else name
 
 
-def acts_as_agent(span: Span) -> bool:
-    """Whether a place name is used as a party ("Minsk said", "between Washington and Minsk")."""
-    if span.text.isupper():
-        return False
-    root = span.root
+def _is_article_or_space(token: Token) -> bool:
+    """Whether `_clean_ner` strips the token from a name's start (one `Token` read twice)."""
+    return token.text in LEADING_ARTICLES or token.is_space
+
+
+def _is_possessive_or_punct(token: Token) -> bool:
+    """Whether `_clean_ner` strips the token from a name's end."""
+    return token.text in POSSESSIVE_TOKENS or token.is_punct
+
+
+def _span_text(doc: Doc, start: int, end: int) -> str:
+    """`doc[start:end].text`, without making a span for one token (`Span.text` joins its tokens
+    in Python)."""
+    return doc[start].text if end - start == 1 else Span(doc, start, end).text
+
+
+def _may_bound_title(token: Token, bounds: frozenset[str]) -> bool:
+    """Whether a title's text can start (or end) with `token`, given every beginning (or ending)
+    of a title: a cheap test before joining span texts, exact because a token that is not
+    whitespace holds none, so it starts (ends) the cleaned text of any span it starts (ends)."""
+    return token.is_space or token.lower_ in bounds
+
+
+def acts_as_agent(root: Token) -> bool:
+    """Whether a place name (its root token) is used as a party ("Minsk said", "between
+    Washington and Minsk")."""
     while root.dep_ == "conj" and root.head != root:
         root = root.head
     dep = root.dep_
@@ -837,48 +965,68 @@ def _quantity_head(token: Token, gaz: Gazetteer) -> bool:
     )
 
 
-def find_groups(doc: Doc, gaz: Gazetteer) -> list[Span]:
+def find_groups(doc: Doc, gaz: Gazetteer, table: TokenTable) -> list[Span]:
     """Noun phrases headed by a person-denoting plural noun, with counts and quantifiers."""
-    spans: list[Span] = []
-    # only a singular noun or one of the parts of speech a group head has can start a group
-    heads = token_indices(doc, TAG={"NN"}) + token_indices(doc, POS=GROUP_HEAD_POS)
-    for token in (doc[i] for i in sorted(set(heads))):
-        if _is_single_unnamed_person(token, gaz):
-            single = doc[_left_edge(token) : token.i + 1]
-            spans.append(single)
+    spans: list[tuple[int, int]] = []
+    singles, heads = _group_head_candidates(table, gaz)
+    for i in sorted(singles | heads):
+        token = doc[i]
+        if i in singles and _is_single_unnamed_person(token, gaz):
+            spans.append((_left_edge(token), token.i + 1))
             continue
-        if not _is_group_head(token, gaz):
+        if i not in heads or not _is_group_head(token, gaz):
             continue
         start = _left_edge(token)
         end = token.i + 1
         # "tens of thousands of people", "124 of the 156 detainees"
-        while True:
-            head = doc[start].head if start > 0 else None
-            prep = doc[start - 1] if start > 0 else None
-            if prep is None or prep.lower_ != "of" or start < 2:
+        while start >= 2:
+            prep = doc[start - 1]
+            if prep.lower_ != "of":
                 break
             quant = prep.head if prep.dep_ in {"prep", "quantmod"} else None
             if quant is None or quant.i >= start or not _quantity_head(quant, gaz):
                 break
             start = _left_edge(quant)
-            del head
         # "journalists and bloggers"
         conj_end = end
         for child in token.children:
+            if child.dep_ != "conj":
+                continue
+            left = child.left_edge.i
+            joined = token.i < left - 1 and doc[left - 1].lower_ in {"and", "or"}
             bare = not any(t.dep_ in {"nummod", "det", "amod"} for t in child.lefts)
-            joined = child.left_edge.i > 0 and doc[child.left_edge.i - 1].lower_ in {"and", "or"}
-            joined = joined and child.left_edge.i - 1 > token.i
-            if child.dep_ == "conj" and bare and joined and _is_group_head(child, gaz):
+            if joined and bare and _is_group_head(child, gaz):
                 conj_end = max(conj_end, child.i + 1)
-        spans.append(doc[start:conj_end])
-    spans.sort(key=lambda s: (-(s.end - s.start), s.start))
+        spans.append((start, conj_end))
+    return [Span(doc, start, end) for start, end in _longest_first(spans)]
+
+
+def _longest_first(spans: list[SpanRow]) -> list[SpanRow]:
+    """The non-empty spans (start, end, ...) left when overlaps are resolved longest first, then
+    leftmost first, in text order."""
+    ordered = sorted(spans)
+    if all(before[1] <= after[0] for before, after in pairwise(ordered)):
+        return ordered  # nothing overlaps, the usual case: no greedy pass needed
     taken: set[int] = set()
-    kept: list[Span] = []
-    for span in spans:
-        if taken.isdisjoint(range(span.start, span.end)):
+    kept: list[SpanRow] = []
+    for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if taken.isdisjoint(range(span[0], span[1])):
             kept.append(span)
-            taken.update(range(span.start, span.end))
-    return sorted(kept, key=lambda s: s.start)
+            taken.update(range(span[0], span[1]))
+    return sorted(kept, key=lambda s: s[0])
+
+
+def _group_head_candidates(table: TokenTable, gaz: Gazetteer) -> tuple[set[int], set[int]]:
+    """The tokens that can be a single unnamed person (a singular noun whose lemma is a person
+    noun, as `_is_single_unnamed_person` asks) and those that can head a group (a group noun or a
+    demonym, as `_is_group_head` asks): `find_groups` makes `Token` objects only for these."""
+    nouns = numpy.flatnonzero(table.equals(table.tag, "NN"))
+    singles = {
+        i
+        for i, lemma in zip(nouns.tolist(), table.lemma[nouns].tolist(), strict=True)
+        if table.strings[lemma].lower() in gaz.singular_person_nouns
+    }
+    return singles, set(_indices(table.in_sorted(table.lower, gaz.group_word_ids)))
 
 
 def _is_single_unnamed_person(token: Token, gaz: Gazetteer) -> bool:
@@ -921,15 +1069,17 @@ def _left_edge(token: Token) -> int:
     return start
 
 
-def group_name(span: Span, gaz: Gazetteer) -> str:
-    """The group's name: the phrase without a leading article ("the protesters" -> "protesters")."""
-    tokens = list(span)
-    while tokens and tokens[0].lower_ in gaz.strip_determiners:
-        tokens = tokens[1:]
-    if not tokens:
+def group_name(span: Span, surface: str, gaz: Gazetteer) -> str:
+    """The group's name: the phrase without a leading article ("the protesters" -> "protesters");
+    `surface` is the span's text, joined once by the caller."""
+    doc = span.doc
+    start = span.start
+    while start < span.end and doc[start].lower_ in gaz.strip_determiners:
+        start += 1
+    if start == span.end:
         return ""
-    text = clean_name(span.doc[tokens[0].i : span.end].text)  # not `doc.text`: it joins every token
-    first = tokens[0]
+    first = doc[start]
+    text = clean_name(surface[first.idx - span.start_char :])
     if first.is_sent_start and first.is_title and first.pos_ != "PROPN":
         text = text[0].lower() + text[1:]  # "Police said" and "police" are one group
     return text
