@@ -9,17 +9,22 @@ This step adds those mentions and records each new surface form in the actor's a
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
-from collections.abc import Container, Iterable, Iterator
-from functools import cached_property
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from itertools import compress
+from operator import attrgetter, itemgetter
 from typing import Any
 
+import numpy
+from spacy.attrs import DEP, HEAD, IDX, LENGTH, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.strings import StringStore
+from spacy.tokens import Doc
 
 from kg.nlp.entities import POSSESSIVE_TOKENS, Gazetteer, clean_name
-from kg.nlp.extensions import doc_text, register_extensions
-from kg.nlp.spans import SentenceIndex, token_indices
+from kg.nlp.extensions import register_extensions
 from kg.nlp.types import Actor, Mention
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -65,6 +70,8 @@ BARE_STATE_NOUNS = frozenset({"authorities", "government", "regime", "country"})
 #: Possessive pronouns that belong to a relational title ("his daughter Irina").
 POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its"})
 QUALIFIERS = frozenset({"former", "then", "ex", "late", "acting", "deputy", "interim", "outgoing"})
+#: How most descriptions start ("the former Soviet republic", "the bloc").
+THE = re.compile(r"\bthe\s+", re.IGNORECASE)
 NAME_SUFFIXES = frozenset(
     {"party", "channel", "coalition", "movement", "group", "bloc", "newspaper", "agency",
      "airline", "company", "carrier", "network"}
@@ -87,9 +94,10 @@ class AliasLinker:
         register_extensions()
         self.name = name
         self.gaz = Gazetteer.build(countries, organizations, persons, names)
+        self.lookups = _Lookups.build(self.gaz)
 
     def __call__(self, doc: Doc) -> Doc:
-        state = DocState(doc, self.gaz)
+        state = DocState(doc, self.gaz, self.lookups)
         state.link_names()
         state.link_titles()
         state.link_acronyms()
@@ -107,21 +115,22 @@ class AliasLinker:
 
 
 class DocState:
-    """The actors and mentions of one doc while aliases are added to them."""
+    """The actors and mentions of one doc while aliases are added to them. The rules read the
+    parse from `self.tokens`, by token index."""
 
-    def __init__(self, doc: Doc, gaz: Gazetteer) -> None:
+    def __init__(self, doc: Doc, gaz: Gazetteer, lookups: _Lookups) -> None:
         self.doc = doc
-        self.text = doc_text(doc)
-        # the rules below scan these strings and make `Token` objects only for the hits
-        self.words = [doc.vocab.strings[orth] for orth in doc.to_array("ORTH").tolist()]
-        self.lowers = [w.lower() for w in self.words]  # what `token.lower_` gives
+        self.tokens = _Tokens(doc, lookups.labels)
+        self.text = self.tokens.text
         self.gaz = gaz
+        self.lookups = lookups
         self.actors: dict[str, Actor] = doc._.actors if doc._.actors is not None else {}
         doc._.actors = self.actors
         self.mentions: set[Mention] = set(doc._.mentions or [])
         self.nationality: dict[str, str] = {}
         """Person key -> country key, from "U.S. President X", "Belarus' X"."""
-        self._rooted: dict[tuple[int, int], tuple[Span, Token] | None] = {}
+        self._rooted: dict[tuple[int, int], tuple[int, int, int] | None] = {}
+        self._genders: dict[str, str | None] = {}
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -146,10 +155,28 @@ class DocState:
             actor.aliases.add(surface)
         return mention
 
-    def tokens_in(self, words: Container[str], start: int = 0) -> Iterator[Token]:
-        """The tokens from index `start` whose lower-case form is one of `words`, in text order."""
-        doc = self.doc
-        return (doc[i] for i, low in enumerate(self.lowers) if i >= start and low in words)
+    def add_tokens(self, start: int, end: int, key: str, kind: str) -> None:
+        """Add a mention of the tokens [start, end)."""
+        self.add(self.tokens.idx[start], self.tokens.end(end - 1), key, kind)
+
+    @cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """Lower-case form -> indices of the tokens with it, so a rule looking for a few words
+        looks them up instead of scanning every token."""
+        found: dict[str, list[int]] = {}
+        for i, low in enumerate(self.tokens.lowers):
+            found.setdefault(low, []).append(i)
+        return found
+
+    def tokens_in(self, words: Collection[str], start: int = 0) -> list[int]:
+        """Indices from `start` of the tokens whose lower-case form is one of `words`, in text
+        order."""
+        positions = self.positions
+        if len(words) < len(positions):
+            hits = [i for word in words if word in positions for i in positions[word]]
+        else:
+            hits = [i for word, at in positions.items() if word in words for i in at]
+        return [i for i in sorted(hits) if i >= start]
 
     def persons(self) -> list[Actor]:
         return [a for a in self.actors.values() if a.type == "Person"]
@@ -170,26 +197,34 @@ class DocState:
                 continue
             surnames.setdefault(tokens[-1], []).append(actor)
             firsts.setdefault(tokens[0], []).append(actor)
-        for i, word in enumerate(self.words):
-            if not word.istitle() and not word.isupper():  # `token.is_title` is `str.istitle`
+        if not surnames:
+            return
+        words, idx = self.tokens.words, self.tokens.idx
+        # only a token whose lower-case form is a name's can match: an all-caps word
+        # lower-cases as its `str.title()` form does
+        for i in self.tokens_in({name.lower() for name in (*surnames, *firsts)}):
+            word = words[i]
+            is_title = word.istitle()
+            if not is_title and not word.isupper():
                 continue
-            token = self.doc[i]
-            text = token.text if token.is_title else token.text.title()
+            text = word if is_title else word.title()
             if text in surnames:
-                owner = self._pick(surnames[text], token)
+                owner = self._pick(surnames[text])
             elif text in firsts and len(firsts[text]) == 1 and text not in surnames:
-                if token.i + 1 < len(self.doc) and self.doc[token.i + 1].is_title:
+                if i + 1 < len(words) and words[i + 1].istitle():
                     continue
                 owner = firsts[text][0]
             else:
                 continue
-            start, end = token.idx, token.idx + len(token.text)
+            start, end = idx[i], idx[i] + len(word)
             if self.covering(start, end):
                 continue
             self.add(start, end, owner.key, "alias")
 
-    def _pick(self, candidates: list[Actor], token: Token) -> Actor:
+    def _pick(self, candidates: list[Actor]) -> Actor:
         """Of several persons sharing a surname, the one mentioned most often (then first)."""
+        if len(candidates) == 1:
+            return candidates[0]
         counts = {a.key: 0 for a in candidates}
         for m in self.mentions:
             if m.actor in counts:
@@ -204,170 +239,183 @@ class DocState:
         for mention in list(self.mentions):
             if mention.kind not in {"name", "alias"} or mention.actor.startswith("Group:"):
                 continue
-            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            if span is None:
+            rooted = self.rooted_span(mention)
+            if rooted is None:
                 continue
-            extended = self._noun_phrase(span, mention.actor)
+            span = rooted[:2]
+            extended = self._noun_phrase(rooted, mention.actor)
             if extended is None and mention.actor.startswith("Person:"):
                 extended = self._titled(span, mention.actor)
             if extended is None:
                 extended = self._country_possessive(span, mention.actor)
             if extended is None and mention.actor.startswith(("Location:", "Country:")):
                 extended = self._place_description(span)
-            if extended is not None and (extended.start, extended.end) != (span.start, span.end):
-                self.add(extended.start_char, extended.end_char, mention.actor, "title")
+            if extended is not None and extended != span:
+                self.add_tokens(*extended, mention.actor, "title")
             if mention.actor.startswith("Person:"):
-                self._apposition(span, mention.actor)
+                self._apposition(rooted, mention.actor)
 
-    def _noun_phrase(self, span: Span, key: str) -> Span | None:
-        """The name's noun phrase to the left (modifiers, titles, qualifiers) and a suffix noun."""
-        doc = self.doc
-        head, end = span.root, span.end
-        suffix = head.head
+    def _noun_phrase(self, rooted: tuple[int, int, int], key: str) -> tuple[int, int] | None:
+        """The name's noun phrase to the left (modifiers, titles, qualifiers) and a suffix noun.
+        Spans here and below are token bounds [start, end); `rooted` adds the name's root."""
+        tokens = self.tokens
+        words, lowers, deps, pos = tokens.words, tokens.lowers, tokens.deps, tokens.pos
+        first, last, head = rooted
+        end = last
+        suffix = tokens.heads[head]
         if (
-            head.dep_ == "compound"
-            and suffix.i >= span.end
-            and suffix.lower_ in self.gaz.place_suffixes | NAME_SUFFIXES
-            and all(t.is_lower and t.dep_ == "compound" for t in doc[span.end : suffix.i])
+            deps[head] == "compound"
+            and suffix >= last
+            and lowers[suffix] in self.lookups.name_suffixes
+            and all(words[i].islower() and deps[i] == "compound" for i in range(last, suffix))
         ):
-            head, end = suffix, suffix.i + 1
-        lefts = [t for t in head.lefts if t.i < span.start and t.dep_ in NP_DEPS]
-        if span.start >= 2 and doc[span.start - 2].lower_ == "the":
-            before = doc[span.start - 1]
-            if before.text.endswith(".") and self.gaz.country_of(before.text):
+            head, end = suffix, suffix + 1
+        lefts = [c for c in tokens.kids[head] if c < head and c < first and deps[c] in NP_DEPS]
+        if first >= 2 and lowers[first - 2] == "the":
+            before = words[first - 1]
+            if before.endswith(".") and self.gaz.country_of(before):
                 lefts = []  # "pressure from the U.S. Name was ...": a missed sentence break
         if not lefts:
-            return doc[span.start : end] if end > span.end else None
-        start = min(t.left_edge.i for t in lefts)
-        for i in range(span.start - 1, start - 1, -1):
-            tok = doc[i]
+            return (first, end) if end > last else None
+        start = min(tokens.left_edge(c) for c in lefts)
+        for i in range(first - 1, start - 1, -1):
             if (
-                tok.is_space
-                or (tok.dep_ == "cc" and key.startswith("Person:"))  # "X and Belarus' Y"
-                or (tok.is_punct and tok.text not in NP_PUNCT)
-                or (tok.pos_ == "VERB" and tok.dep_ != "amod")
-                or (tok.pos_ == "PRON" and tok.lower_ not in POSSESSIVE_PRONOUNS)
+                words[i].isspace()  # `token.is_space`
+                or (deps[i] == "cc" and key.startswith("Person:"))  # "X and Belarus' Y"
+                or (words[i] not in NP_PUNCT and tokens.is_punct(i))
+                or (pos[i] == "VERB" and deps[i] != "amod")
+                or (pos[i] == "PRON" and lowers[i] not in POSSESSIVE_PRONOUNS)
             ):
                 start = i + 1
                 break
-        while start < span.start and (doc[start].lower_ in ARTICLES or doc[start].text in NP_PUNCT):
+        while start < first and (lowers[start] in ARTICLES or words[start] in NP_PUNCT):
             start += 1
-        while start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in QUALIFIERS:
+        while start >= 2 and words[start - 1] == "-" and lowers[start - 2] in QUALIFIERS:
             start -= 2
-        if start >= span.start or span.start - start > 8:
-            return doc[span.start : end] if end > span.end else None
-        self._note_qualifiers(doc[start : span.start], key)
-        return doc[start:end]
+        if start >= first or first - start > 8:
+            return (first, end) if end > last else None
+        self._note_qualifiers(start, first, key)
+        return start, end
 
-    def _titled(self, span: Span, key: str) -> Span | None:
+    def _titled(self, span: tuple[int, int], key: str) -> tuple[int, int] | None:
         """ "then-Secretary of State Mike Pompeo": a title from the lexicon right before the name,
         with the qualifiers before it (countries, organisations, demonyms, "former", "then-")."""
-        doc = self.doc
+        tokens = self.tokens
+        first, last = span
         start = None
         for size in (4, 3, 2, 1):
-            begin = span.start - size
-            if begin >= 0 and self.gaz.is_title(doc[begin : span.start].text):
+            begin = first - size
+            if begin >= 0 and self.gaz.is_title(tokens.span_text(begin, first)):
                 start = begin
                 break
         if start is None:
             return None
         while start > 0:
-            prev = doc[start - 1]
-            owner = self._mention_ending_at(prev.idx + len(prev.text))
+            prev = start - 1
+            owner = self._mention_ending_at(tokens.end(prev))
             if owner is not None and not owner.actor.startswith("Group:"):
-                start = doc.char_span(owner.start, owner.end, alignment_mode="expand").start
+                owner_span = tokens.char_span(owner.start, owner.end)
+                assert owner_span is not None  # a mention's offsets lie in tokens
+                start = owner_span[0]
             elif self._qualifier(prev):
                 start -= 1
             else:
-                if prev.lower_ in POSSESSIVE_PRONOUNS:
+                if tokens.lowers[prev] in POSSESSIVE_PRONOUNS:
                     start -= 1
                 break
-        self._note_qualifiers(doc[start : span.start], key)
-        return doc[start : span.end]
+        self._note_qualifiers(start, first, key)
+        return start, last
 
-    def _qualifier(self, token: Token) -> bool:
+    def _qualifier(self, i: int) -> bool:
         """A word that may precede a title: "-", "former", "then", a demonym or another title."""
+        word = self.tokens.words[i]
         return (
-            token.text == "-"
-            or token.lower_ in QUALIFIERS
-            or token.ent_type_ == "NORP"
-            or (token.is_title and self.gaz.is_title(token.text))
+            word == "-"
+            or self.tokens.lowers[i] in QUALIFIERS
+            or self.tokens.ent_type(i) == "NORP"
+            or (word.istitle() and self.gaz.is_title(word))
         )
 
-    def _place_description(self, span: Span) -> Span | None:
+    def _place_description(self, span: tuple[int, int]) -> tuple[int, int] | None:
         """ "the Siberian city of Yakutsk", "the town of Khimki": a place phrase before "of"."""
-        doc = self.doc
-        if span.start < 2 or doc[span.start - 1].lower_ != "of":
+        tokens = self.tokens
+        first, last = span
+        if first < 2 or tokens.lowers[first - 1] != "of":
             return None
-        noun = doc[span.start - 2]
-        if noun.lower_ not in self.gaz.place_nouns:
+        noun = first - 2
+        if tokens.lowers[noun] not in self.gaz.place_nouns:
             return None
-        start = min(noun.left_edge.i, noun.i)
-        while start > 0 and noun.i - start < 3 and _describes(doc[start - 1]):
+        start = min(tokens.left_edge(noun), noun)
+        while start > 0 and noun - start < 3 and tokens.describes(start - 1):
             start -= 1  # "the Baltic exclave of", "the Caribbean island of"
-        while start < noun.i and doc[start].lower_ in ARTICLES:
+        while start < noun and tokens.lowers[start] in ARTICLES:
             start += 1
-        return doc[start : span.end]
+        return start, last
 
-    def _note_qualifiers(self, words: Span, key: str) -> None:
-        """Titles ("President") and nationality ("U.S.", "Belarusian") before a name."""
-        is_person = key.startswith("Person:")
-        for size in (4, 3, 2, 1):
-            for i in range(len(words) - size + 1):
-                chunk = words[i : i + size]
-                if is_person and self.gaz.is_title(chunk.text):
-                    title = clean_name(chunk.text)
-                    self.actors[key].titles.add(self.gaz.title_forms.get(title.lower(), title))
-        for tok in words:
-            country = self.gaz.country_for_demonym(tok.text) or self.gaz.countries.get(tok.text)
-            owner = self._mention_ending_at(tok.idx + len(tok.text))
+    def _note_qualifiers(self, start: int, end: int, key: str) -> None:
+        """Titles ("President") and nationality ("U.S.", "Belarusian") in the tokens
+        [start, end) before a name."""
+        tokens = self.tokens
+        if key.startswith("Person:"):
+            for size in (4, 3, 2, 1):
+                for i in range(start, end - size + 1):
+                    chunk = tokens.span_text(i, i + size)
+                    if self.gaz.is_title(chunk):
+                        title = clean_name(chunk)
+                        self.actors[key].titles.add(self.gaz.title_forms.get(title.lower(), title))
+        for i in range(start, end):
+            word = tokens.words[i]
+            owner = self._mention_ending_at(tokens.end(i))
             if owner is not None:
                 self._note_nationality(key, owner)
-            elif country and tok.text[:1].isupper():
+                continue
+            country = self.gaz.country_for_demonym(word) or self.gaz.countries.get(word)
+            if country and word[:1].isupper():
                 self._note_nationality(key, None, country)
 
-    def _apposition(self, span: Span, key: str) -> None:
+    def _apposition(self, rooted: tuple[int, int, int], key: str) -> None:
         """ "X, a dissident journalist" and "Imamoglu's wife, X": the description is an alias."""
-        doc = self.doc
-        root = span.root
-        descriptions = [c for c in root.children if c.dep_ == "appos" and c.tag_ == "NN"]
-        if root.dep_ == "appos" and root.head.tag_ == "NN" and root.head.i < span.start:
-            descriptions.append(root.head)
+        tokens = self.tokens
+        words, deps, tags, heads = tokens.words, tokens.deps, tokens.tags, tokens.heads
+        first, _, root = rooted
+        descriptions = [c for c in tokens.kids[root] if deps[c] == "appos" and tags[c] == "NN"]
+        if deps[root] == "appos" and tags[heads[root]] == "NN" and heads[root] < first:
+            descriptions.append(heads[root])
         for noun in descriptions:
-            if not noun.is_alpha or not self._person_noun(noun):
+            if not words[noun].isalpha() or not self._person_noun(noun):
                 continue
-            start = noun.left_edge.i
-            end = noun.i + 1 if noun.i < span.start else noun.right_edge.i + 1
+            start = tokens.left_edge(noun)
+            end = noun + 1 if noun < first else tokens.right_edge(noun) + 1
             long_clauses = [
-                c.left_edge.i
-                for c in noun.children
-                if c.dep_ in CLAUSE_DEPS and c.right_edge.i - c.left_edge.i >= MAX_CLAUSE
+                tokens.left_edge(c)
+                for c in tokens.kids[noun]
+                if deps[c] in CLAUSE_DEPS
+                and tokens.right_edge(c) - tokens.left_edge(c) >= MAX_CLAUSE
             ]
-            end = min([end, *(i for i in long_clauses if i > noun.i)])
+            end = min([end, *(i for i in long_clauses if i > noun)])
             in_pp = False
-            for i in range(noun.i + 1, end):
-                tok = doc[i]
-                in_pp = in_pp or tok.dep_ == "prep"
-                if (tok.is_punct and tok.text not in NP_PUNCT) or (
-                    not in_pp and self._foreign(tok, key)
+            for i in range(noun + 1, end):
+                in_pp = in_pp or deps[i] == "prep"
+                if (words[i] not in NP_PUNCT and tokens.is_punct(i)) or (
+                    not in_pp and self._foreign(i, key)
                 ):
                     end = i
                     break
-            while end - 1 > noun.i and doc[end - 1].dep_ in {"prep", "det", "cc", "punct"}:
+            while end - 1 > noun and deps[end - 1] in {"prep", "det", "cc", "punct"}:
                 end -= 1
-            if noun.i < span.start:
-                end = noun.i + 1
+            if noun < first:
+                end = noun + 1
             if start >= end or end - start > 12:
                 continue
-            title = noun.lemma_.lower()
+            title = tokens.lemma(noun).lower()
             if title in self.gaz.titles:
                 self.actors[key].titles.add(self.gaz.title_forms.get(title, title))
-            self.add(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), key, "title")
+            self.add_tokens(start, end, key, "title")
 
-    def _person_noun(self, noun: Token) -> bool:
+    def _person_noun(self, noun: int) -> bool:
         """Whether a noun can describe a person ("citizen", "blogger", "activist", "wife"),
         so that a misparsed "X, a verdict that ..." is no description of X."""
-        lemma = noun.lemma_.lower()
+        lemma = self.tokens.lemma(noun).lower()
         return (
             lemma in self.gaz.titles
             or lemma in self.gaz.singular_person_nouns
@@ -376,20 +424,21 @@ class DocState:
             or lemma.endswith(PERSON_NOUN_ENDINGS)
         )
 
-    def _foreign(self, token: Token, key: str) -> bool:
-        """Whether a token belongs to a mention of another actor."""
-        return any(m.actor != key for m in self.covering(token.idx, token.idx + len(token.text)))
+    def _foreign(self, i: int, key: str) -> bool:
+        """Whether token `i` belongs to a mention of another actor."""
+        return any(m.actor != key for m in self.covering(self.tokens.idx[i], self.tokens.end(i)))
 
-    def _country_possessive(self, span: Span, key: str) -> Span | None:
+    def _country_possessive(self, span: tuple[int, int], key: str) -> tuple[int, int] | None:
         """ "Belarus’ Alexander Lukashenko", "Russia's Putin": a country possessive first."""
-        doc = self.doc
-        if span.start < 2 or doc[span.start - 1].text not in POSSESSIVE_TOKENS:
+        tokens = self.tokens
+        first, last = span
+        if first < 2 or tokens.words[first - 1] not in POSSESSIVE_TOKENS:
             return None
-        owner = self._mention_ending_at(doc[span.start - 2].idx + len(doc[span.start - 2].text))
+        owner = self._mention_ending_at(tokens.end(first - 2))
         if owner is None or not owner.actor.startswith("Country:"):
             return None
         self._note_nationality(key, owner)
-        return doc.char_span(owner.start, span.end_char, alignment_mode="expand")
+        return tokens.char_span(owner.start, tokens.end(last - 1))
 
     def _mention_ending_at(self, end: int) -> Mention | None:
         hits = [m for m in self.mentions if m.end == end and m.kind != "group"]
@@ -413,18 +462,19 @@ class DocState:
         """An all-caps token equal to an organisation's initials, or "(CHP)" after its name."""
         orgs = [a for a in self.actors.values() if a.type == "Organization"]
         initials = {_initials(a.name): a for a in orgs if len(a.name.split()) > 1}
-        for i, word in enumerate(self.words):
+        tokens = self.tokens
+        # only initials or a word after "(" can match
+        after_paren = [i + 1 for i in self.positions.get("(", []) if i + 1 < len(tokens)]
+        for i in sorted({*self.tokens_in({k.lower() for k in initials}), *after_paren}):
+            word = tokens.words[i]
             if not (word.isupper() and word.isalpha() and len(word) >= 2):
                 continue
-            token = self.doc[i]
-            start, end = token.idx, token.idx + len(token.text)
+            start, end = tokens.idx[i], tokens.end(i)
             if self.covering(start, end):
                 continue
-            actor = initials.get(token.text)
-            if actor is None and token.i >= 2 and self.doc[token.i - 1].text == "(":
-                before = self._mention_ending_at(
-                    self.doc[token.i - 2].idx + len(self.doc[token.i - 2].text)
-                )
+            actor = initials.get(word)
+            if actor is None and i >= 2 and tokens.words[i - 1] == "(":
+                before = self._mention_ending_at(tokens.end(i - 2))
                 if before is not None and before.actor.startswith("Organization:"):
                     actor = self.actors[before.actor]
             if actor is not None:
@@ -433,19 +483,20 @@ class DocState:
     def link_descriptions(self) -> None:
         """ "the bloc" -> European Union when the EU is named in the same text."""
         present = {a.name for a in self.actors.values() if a.type == "Organization"}
-        for description, name in self.gaz.org_descriptions.items():
+        for pattern, name, after_the in self.lookups.org_descriptions:
             if name not in present:
                 continue
             key = f"Organization:{name}"
-            pattern = re.compile(rf"\b{re.escape(description)}\b", re.IGNORECASE)
-            for match in pattern.finditer(self.text):
+            matches = self._matches_after_the(pattern) if after_the else pattern.finditer(self.text)
+            for match in matches:
                 if not self.covering(match.start(), match.end()):
                     self.add(match.start(), match.end(), key, "alias")
 
     def link_org_nouns(self) -> None:
         """ "the party", "his party", "the ruling party", "the appeals court": the most
         recently named organisation whose name ends in that noun."""
-        doc = self.doc
+        tokens = self.tokens
+        words, lowers = tokens.words, tokens.lowers
         heads: dict[str, list[str]] = {}
         for actor in self.actors.values():
             if actor.type != "Organization":
@@ -454,22 +505,22 @@ class DocState:
                 last = form.split()[-1]
                 if last.islower() or last.istitle():
                     heads.setdefault(last.lower(), []).append(actor.key)
-        for token in self.tokens_in(heads):
-            keys = heads[token.lower_]
-            if not token.is_lower or token.tag_ != "NN":
+        for i in self.tokens_in(heads):
+            keys = heads[lowers[i]]
+            if not words[i].islower() or tokens.tags[i] != "NN":
                 continue
-            nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
-            if nxt is not None and (nxt.is_title or nxt.lower_ == "of"):
+            if i + 1 < len(tokens) and (words[i + 1].istitle() or lowers[i + 1] == "of"):
                 continue
-            start = token.i
-            while start > 0 and doc[start - 1].is_lower and doc[start - 1].dep_ in ORG_NOUN_MODS:
+            start = i
+            while (
+                start > 0 and words[start - 1].islower() and tokens.deps[start - 1] in ORG_NOUN_MODS
+            ):
                 start -= 1
-            det = doc[start - 1] if start > 0 else None
-            if det is None or det.lower_ not in {"the", *POSSESSIVE_PRONOUNS}:
+            if start == 0 or lowers[start - 1] not in {"the", *POSSESSIVE_PRONOUNS}:
                 continue
-            if det.lower_ in POSSESSIVE_PRONOUNS:
+            if lowers[start - 1] in POSSESSIVE_PRONOUNS:
                 start -= 1
-            begin, end = doc[start].idx, token.idx + len(token.text)
+            begin, end = tokens.idx[start], tokens.end(i)
             if any(begin <= m.start and m.end <= end for m in self.covering(begin, end)):
                 continue
             earlier = [
@@ -482,45 +533,47 @@ class DocState:
 
     def link_roles(self) -> None:
         """ "the American leader", "the Belarusian president" -> the leader of that country."""
-        doc = self.doc
-        for token in self.tokens_in(self.gaz.leader_nouns):
-            if token.tag_ not in {"NN", "NNP"}:
+        tokens = self.tokens
+        for i in self.tokens_in(self.gaz.leader_nouns):
+            if tokens.tags[i] not in {"NN", "NNP"}:
                 continue
-            if token.idx and self.covering(token.idx, token.idx + len(token.text)):
+            if tokens.idx[i] and self.covering(tokens.idx[i], tokens.end(i)):
                 continue
-            lefts = [t for t in doc[max(0, token.i - 3) : token.i]]
-            det = next((t for t in lefts if t.lower_ == "the"), None)
-            if det is None or (token.i + 1 < len(doc) and doc[token.i + 1].is_title):
+            det = next((j for j in range(max(0, i - 3), i) if tokens.lowers[j] == "the"), None)
+            if det is None or (i + 1 < len(tokens) and tokens.words[i + 1].istitle()):
                 continue
-            between = doc[det.i + 1 : token.i]
-            country = self._country_in(between)
-            person = self._leader(country, token)
+            country = self._country_in(det + 1, i)
+            person = self._leader(country, i)
             if person is not None:
-                self.add(det.idx, token.idx + len(token.text), person, "title")
+                self.add_tokens(det, i + 1, person, "title")
 
-    def _country_in(self, words: Span) -> str | None:
-        for word in words:
-            name = self.gaz.country_for_demonym(word.text) or self.gaz.countries.get(word.text)
+    def _country_in(self, start: int, end: int) -> str | None:
+        """The country the tokens [start, end) name, "?" for other words, None for none."""
+        words = self.tokens.words
+        for word in words[start:end]:
+            name = self.gaz.country_for_demonym(word) or self.gaz.countries.get(word)
             if name:
                 return f"Country:{name}"
-        if len(words):
-            name = self.gaz.countries.get(clean_name(words.text).rstrip("’'s").strip())
-            if name:
-                return f"Country:{name}"
-        return None if not len(words) else "?"
+        if start >= end:
+            return None
+        name = self.gaz.countries.get(
+            clean_name(self.tokens.span_text(start, end)).rstrip("’'s").strip()
+        )
+        return f"Country:{name}" if name else "?"
 
-    def _leader(self, country: str | None, token: Token) -> str | None:
+    def _leader(self, country: str | None, noun_at: int) -> str | None:
         """The person with a leader title linked to `country` (or the only one, when no country)."""
         if country == "?":
             return None
-        noun = token.lower_
+        noun = self.tokens.lowers[noun_at]
+        offset = self.tokens.idx[noun_at]
         leaders = [
             a.key
             for a in self.persons()
             if {t.lower() for t in a.titles} & self.gaz.leader_titles
             and (noun in {"leader", "strongman", "autocrat", "ruler", "dictator"}
                  or noun in {t.lower() for t in a.titles})
-            and self.first_offset(a.key) < token.idx
+            and self.first_offset(a.key) < offset
         ]  # fmt: skip
         if country is not None:
             leaders = [k for k in leaders if self.nationality.get(k) == country]
@@ -528,25 +581,24 @@ class DocState:
 
     def link_title_nouns(self) -> None:
         """ "the bishop", "the president" -> the one person in the text who holds that title."""
-        doc = self.doc
-        for token in self.tokens_in(self.gaz.titles, start=1):
-            det = doc[token.i - 1]
-            if det.lower_ != "the" or token.tag_ != "NN":
+        tokens = self.tokens
+        for i in self.tokens_in(self.gaz.titles, start=1):
+            if tokens.lowers[i - 1] != "the" or tokens.tags[i] != "NN":
                 continue
-            if token.i + 1 < len(doc) and (
-                doc[token.i + 1].is_title or doc[token.i + 1].lower_ == "of"
+            if i + 1 < len(tokens) and (
+                tokens.words[i + 1].istitle() or tokens.lowers[i + 1] == "of"
             ):
                 continue
-            if self.covering(det.idx, token.idx + len(token.text)):
+            if self.covering(tokens.idx[i - 1], tokens.end(i)):
                 continue
             holders = [
                 a.key
                 for a in self.persons()
-                if token.lower_ in {t.lower() for t in a.titles}
-                and self.first_offset(a.key) < token.idx
+                if tokens.lowers[i] in {t.lower() for t in a.titles}
+                and self.first_offset(a.key) < tokens.idx[i]
             ]
             if len(holders) == 1:
-                self.add(det.idx, token.idx + len(token.text), holders[0], "title")
+                self.add_tokens(i - 1, i + 1, holders[0], "title")
 
     # -- the state -----------------------------------------------------------------------------
 
@@ -574,30 +626,33 @@ class DocState:
     @cached_property
     def demonyms(self) -> list[tuple[int, int, str]]:
         """Offsets and country of each capitalised demonym ("Belarusian") in the text."""
+        words, idx = self.tokens.words, self.tokens.idx
         found = []
-        for i, word in enumerate(self.words):
-            country = word.istitle() and self.gaz.country_for_demonym(word)
+        for low, at in self.positions.items():
+            country = self.gaz.demonyms.get(low)  # `country_for_demonym`
             if country:
-                token = self.doc[i]
-                found.append((token.idx, token.idx + len(word), country))
-        return found
+                found += [
+                    (idx[i], idx[i] + len(words[i]), country) for i in at if words[i].istitle()
+                ]
+        return sorted(found)
 
     def link_states(self) -> None:
         """The state as an actor: "Serbian authorities", "the Iranian regime", "Chile's
         government", "Mugabe's government", "the Obama administration", and a bare "the country",
         "the government" for the country the story is about."""
-        doc = self.doc
-        focus = self.focus_country()
-        for token in self.tokens_in(STATE_NOUNS):
-            if token.tag_ not in {"NN", "NNS", "NNP"}:
-                continue
-            if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of":
-                continue
-            end = token.idx + len(token.text)
-            prev = doc[token.i - 1] if token.i else None
-            if prev is None:
-                continue
-            country, start = self._state_owner(prev, token, focus)
+        tokens = self.tokens
+        nouns = [
+            i
+            for i in self.tokens_in(STATE_NOUNS, start=1)
+            if tokens.tags[i] in {"NN", "NNS", "NNP"}
+            and not (i + 1 < len(tokens) and tokens.lowers[i + 1] == "of")
+        ]
+        if not nouns:
+            return
+        focus = self.focus_country()  # as the mentions stand before this rule adds any
+        for i in nouns:
+            end = tokens.end(i)
+            country, start = self._state_owner(i - 1, i, focus)
             if country is None or country not in self.actors:
                 continue
             for m in self.covering(start, end, groups=True):
@@ -609,14 +664,18 @@ class DocState:
         """ "the former Soviet republic", "the island", "the Gulf state": the one country of the
         text that the gazetteer describes so."""
         text = self.text
-        focus = self.focus_country()
-        for description, names in self.gaz.descriptions.items():
-            present = [f"Country:{n}" for n in names if f"Country:{n}" in self.actors]
-            if not present:
-                continue
-            words = r"\s+".join(re.escape(w) for w in description.split())
-            pattern = re.compile(rf"\bthe\s+({words})\b(?![-\w])", re.IGNORECASE)
-            for match in pattern.finditer(text):
+        described = self.lookups.described
+        found = []
+        for i in sorted({i for key in self.actors for i in described.get(key, ())}):
+            pattern, keys = self.lookups.country_descriptions[i]
+            matches = self._matches_after_the(pattern)
+            if matches:
+                found.append(([k for k in keys if k in self.actors], matches))
+        # the story's country, as the mentions stand before this rule adds any, decides only
+        # between several countries a description fits
+        focus = self.focus_country() if any(len(present) > 1 for present, _ in found) else None
+        for present, matches in found:
+            for match in matches:
                 start, end = match.span(1)
                 nxt = text[end : end + 4].lstrip()
                 inside = self.covering(start, end, groups=True)
@@ -634,6 +693,24 @@ class DocState:
                     self._drop_group(m)
                 self.add(match.start(), end, country, "alias")
 
+    @cached_property
+    def the_offsets(self) -> list[int]:
+        """Where "the" and whitespace start in the text: where a description that starts so
+        ("the former Soviet republic", "the bloc") can match."""
+        return [match.start() for match in THE.finditer(self.text)]
+
+    def _matches_after_the(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        """`pattern.finditer(self.text)` for a pattern whose matches start where THE matches:
+        tried only there, instead of at every offset of the text for every pattern."""
+        found: list[re.Match[str]] = []
+        for start in self.the_offsets:
+            if found and start < found[-1].end():
+                continue  # inside the last match: `finditer` goes on after it
+            match = pattern.match(self.text, start)
+            if match:
+                found.append(match)
+        return found
+
     def _described(self, present: list[str], focus: str | None, before: int) -> str | None:
         """Of the countries a description fits, the only one, the story's country, or the one
         named last before it."""
@@ -646,26 +723,27 @@ class DocState:
         ]
         return max(earlier)[1] if earlier else None
 
-    def _state_owner(self, prev: Token, noun: Token, focus: str | None) -> tuple[str | None, int]:
+    def _state_owner(self, prev: int, noun: int, focus: str | None) -> tuple[str | None, int]:
         """Whose state a state noun names, and where the phrase starts."""
-        doc = self.doc
-        if prev.text in POSSESSIVE_TOKENS and prev.i > 0:
-            owner = self._mention_ending_at(doc[prev.i - 1].idx + len(doc[prev.i - 1].text))
+        tokens = self.tokens
+        word = tokens.words[prev]
+        if word in POSSESSIVE_TOKENS and prev > 0:
+            owner = self._mention_ending_at(tokens.end(prev - 1))
             if owner is None:
                 return None, 0
             start = owner.start
             return self._country_of(owner.actor, focus), start
-        if prev.is_title and self.gaz.country_for_demonym(prev.text):
-            start = prev.idx
-            return f"Country:{self.gaz.country_for_demonym(prev.text)}", start
-        owner = self._mention_ending_at(prev.idx + len(prev.text))
-        if owner is not None and noun.lower_ == "administration":
+        if word.istitle() and self.gaz.country_for_demonym(word):
+            start = tokens.idx[prev]
+            return f"Country:{self.gaz.country_for_demonym(word)}", start
+        owner = self._mention_ending_at(tokens.end(prev))
+        if owner is not None and tokens.lowers[noun] == "administration":
             country = self._country_of(owner.actor, None)
             if country is None and owner.actor.startswith("Person:"):
                 country = US_KEY
             return country, owner.start
-        if prev.lower_ == "the" and noun.lower_ in BARE_STATE_NOUNS:
-            return focus, prev.idx
+        if tokens.lowers[prev] == "the" and tokens.lowers[noun] in BARE_STATE_NOUNS:
+            return focus, tokens.idx[prev]
         return None, 0
 
     def _country_of(self, key: str, focus: str | None) -> str | None:
@@ -684,19 +762,24 @@ class DocState:
     def link_capitals(self) -> None:
         """ "the Belarusian capital" -> Minsk, when Minsk is a place of the text; a bare "the
         capital" -> the capital of the story's country."""
-        doc = self.doc
-        focus = self.focus_country()
-        for token in self.tokens_in({"capital"}, start=1):
-            if token.tag_ != "NN":
-                continue
-            if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in {"of", "'s", "’s"}:
-                continue
-            if doc[token.i - 1].lower_ == "the":
+        tokens = self.tokens
+        lowers = tokens.lowers
+        nouns = [
+            i
+            for i in self.tokens_in({"capital"}, start=1)
+            if tokens.tags[i] == "NN"
+            and not (i + 1 < len(tokens) and lowers[i + 1] in {"of", "'s", "’s"})
+        ]
+        # a bare "the capital" is the story's country's, as the mentions stand before this rule
+        # adds any
+        focus = self.focus_country() if any(lowers[i - 1] == "the" for i in nouns) else None
+        for i in nouns:
+            if lowers[i - 1] == "the":
                 country = focus[len("Country:") :] if focus else None
-                start = token.i - 1
-            elif token.i >= 2 and doc[token.i - 2].lower_ == "the":
-                country = self.gaz.country_for_demonym(doc[token.i - 1].text)
-                start = token.i - 2
+                start = i - 1
+            elif i >= 2 and lowers[i - 2] == "the":
+                country = self.gaz.country_for_demonym(tokens.words[i - 1])
+                start = i - 2
             else:
                 continue
             if country is None:
@@ -704,7 +787,7 @@ class DocState:
             for city, owner in self.gaz.capitals.items():
                 key = f"Location:{city}"
                 if owner == country and key in self.actors:
-                    self.add(doc[start].idx, token.idx + len(token.text), key, "title")
+                    self.add_tokens(start, i + 1, key, "title")
                     break
 
     # -- pronouns -----------------------------------------------------------------------------
@@ -713,37 +796,38 @@ class DocState:
         """he/his/him, she/her -> the latest compatible person subject nearby."""
         pronouns = self.gaz.pronouns_male | self.gaz.pronouns_female | PLURAL_PRONOUNS
         earlier = _ByStart(self.mentions)  # the mentions so far, pronoun mentions added below
-        for token in self.tokens_in(pronouns):
-            low = token.lower_
+        tokens = self.tokens
+        for i in self.tokens_in(pronouns):
+            low = tokens.lowers[i]
             if low in self.gaz.pronouns_male or low in self.gaz.pronouns_female:
                 gender = "m" if low in self.gaz.pronouns_male else "f"
-                key = self._antecedent(token, gender, earlier)
+                key = self._antecedent(i, gender, earlier)
             else:
-                key = self._plural_antecedent(token, earlier)
+                key = self._plural_antecedent(i, earlier)
             if key is not None:
-                end = token.idx + len(token.text)
-                earlier.add(self.add(token.idx, end, key, "pronoun", alias=False))
+                earlier.add(self.add(tokens.idx[i], tokens.end(i), key, "pronoun", alias=False))
 
-    def _antecedent(self, pronoun: Token, gender: str, earlier: _ByStart) -> str | None:
+    def _antecedent(self, pronoun: int, gender: str, earlier: _ByStart) -> str | None:
         """The person a he/she/his/her refers to, ranked as readers resolve it: the subject of
         the pronoun's own clause for a possessive ("the president launched his career"), then
         main-clause subjects of this and the previous sentence (a subject inside a relative
         clause is a side character), then any person named there, then subjects a few sentences
         back; the latest within a rank. Earlier pronoun mentions count, so chains carry on."""
-        doc = self.doc
-        sents = [self.sentences.of(pronoun)]
-        while len(sents) <= PRONOUN_LOOKBACK and sents[-1].start > 0:
-            sents.append(self.sentences.of(doc[sents[-1].start - 1]))
-        near = sents[min(1, len(sents) - 1)].start_char
-        lower = sents[-1].start_char
-        own_clause = _clause_verb(pronoun)
+        tokens = self.tokens
+        deps, heads = tokens.deps, tokens.heads
+        sents = [tokens.sentence_start(pronoun)]
+        while len(sents) <= PRONOUN_LOOKBACK and sents[-1] > 0:
+            sents.append(tokens.sentence_start(sents[-1] - 1))
+        near = tokens.idx[sents[min(1, len(sents) - 1)]]
+        lower = tokens.idx[sents[-1]]
+        own_clause = tokens.clause_verb(pronoun)
         blocker = self._singular_group_subject(lower, pronoun, own_clause)
         if self._unnamed_relative_subject(own_clause):
             return None
-        possessive = pronoun.dep_ == "poss" or pronoun.lower_.endswith("self")
-        quoted = self._in_quote(pronoun.idx)
+        possessive = deps[pronoun] == "poss" or tokens.lowers[pronoun].endswith("self")
+        quoted = self._in_quote(tokens.idx[pronoun])
         best: tuple[int, int, str] | None = None
-        for m in earlier.starting(lower, pronoun.idx):
+        for m in earlier.starting(lower, tokens.idx[pronoun]):
             if not m.actor.startswith("Person:"):
                 continue
             if m.start < blocker or m.actor not in self.actors:
@@ -753,25 +837,23 @@ class DocState:
             rooted = self.rooted_span(m)
             if rooted is None:
                 continue
-            span, root = rooted
-            relative_head = (
-                own_clause.dep_ == "relcl" and span.start <= own_clause.head.i < span.end
-            )
-            if root.dep_ in {"compound", "appos", "conj"} and root.head.dep_ in SUBJECT_DEPS:
-                root = root.head  # "One of them, activist X, refused", "A and X spoke"
-            subject = root.dep_ in SUBJECT_DEPS
-            if subject and quoted and root.head.lemma_ in self.gaz.speech_verbs:
+            start, end, root = rooted
+            relative_head = deps[own_clause] == "relcl" and start <= heads[own_clause] < end
+            if deps[root] in {"compound", "appos", "conj"} and deps[heads[root]] in SUBJECT_DEPS:
+                root = heads[root]  # "One of them, activist X, refused", "A and X spoke"
+            subject = deps[root] in SUBJECT_DEPS
+            if subject and quoted and tokens.lemma(heads[root]) in self.gaz.speech_verbs:
                 subject = False  # "X told AP. 'He refused ...'": the speaker says "I"
-            same_clause = _clause_verb(root).i == own_clause.i
+            same_clause = tokens.clause_verb(root) == own_clause
             if (subject and same_clause and possessive) or relative_head:
                 rank = 0  # "the president launched his career", "X, who ruled his nation"
-            elif subject and same_clause and pronoun.dep_ in OBJECT_DEPS:
+            elif subject and same_clause and deps[pronoun] in OBJECT_DEPS:
                 continue  # "Ana praised her" is someone else (else "herself")
             elif subject and m.start >= near:
-                rank = 1 if _main_clause(root) else 2
+                rank = 1 if tokens.main_clause(root) else 2
             elif m.start >= near:
                 rank = 3
-            elif subject and _main_clause(root):
+            elif subject and tokens.main_clause(root):
                 rank = 4
             else:
                 continue
@@ -780,42 +862,49 @@ class DocState:
                 best = candidate
         return best[2] if best is not None else None
 
-    def _unnamed_relative_subject(self, verb: Token) -> bool:
+    def _unnamed_relative_subject(self, verb: int) -> bool:
         """ "a leader who was shunned for his ...": the pronoun belongs to the unnamed person the
         relative clause describes, not to anyone named before."""
-        if verb.dep_ != "relcl" or not any(
-            c.dep_ in SUBJECT_DEPS and c.lower_ in {"who", "that"} for c in verb.children
+        tokens = self.tokens
+        if tokens.deps[verb] != "relcl" or not any(
+            tokens.deps[c] in SUBJECT_DEPS and tokens.lowers[c] in {"who", "that"}
+            for c in tokens.kids[verb]
         ):
             return False
-        noun = verb.head
-        if not self._person_noun(noun) or noun.tag_ != "NN":
+        noun = tokens.heads[verb]
+        if not self._person_noun(noun) or tokens.tags[noun] != "NN":
             return False
-        end = noun.idx + len(noun.text)
-        return not any(m.actor.startswith("Person:") for m in self.covering(noun.idx, end))
+        covering = self.covering(tokens.idx[noun], tokens.end(noun))
+        return not any(m.actor.startswith("Person:") for m in covering)
 
-    def _plural_antecedent(self, pronoun: Token, earlier: _ByStart) -> str | None:
+    def _plural_antecedent(self, pronoun: int, earlier: _ByStart) -> str | None:
         """they/them/their -> the one group of people named in this or the previous sentence
         ("police detained 40 activists and released them"); nothing when two groups compete or
         the pronoun picks a part ("some of them", "among them")."""
-        doc = self.doc
-        if pronoun.dep_ not in SUBJECT_DEPS | {"dobj"}:
+        tokens = self.tokens
+        if tokens.deps[pronoun] not in SUBJECT_DEPS | {"dobj"}:
             return None  # "their" and "of them" too often mean something else or a part
-        sent = self.sentences.of(pronoun)
-        before = self.sentences.of(doc[sent.start - 1]) if sent.start > 0 else sent
-        lower = before.start_char
-        own_subjects = _subjects_of(_clause_verb(pronoun)) if pronoun.dep_ == "dobj" else set()
+        sent = tokens.sentence_start(pronoun)
+        before = tokens.sentence_start(sent - 1) if sent > 0 else sent
+        lower = tokens.idx[before]
+        own_subjects = (
+            tokens.subjects_of(tokens.clause_verb(pronoun))
+            if tokens.deps[pronoun] == "dobj"
+            else set()
+        )
+        offset = tokens.idx[pronoun]
         found: set[str] = set()
-        for m in earlier.starting(lower, pronoun.idx):
-            if m.end > pronoun.idx:
+        for m in earlier.starting(lower, offset):
+            if m.end > offset:
                 continue
             if (
                 m.actor.startswith("Group:")
                 and m.text.split()[0].lower() not in POSSESSIVE_PRONOUNS
             ):
                 rooted = self.rooted_span(m)
-                if rooted is None or rooted[1].i in own_subjects:
+                if rooted is None or rooted[2] in own_subjects:
                     continue  # "police detained them": not the police
-                if rooted[1].tag_ in {"NNS", "NNPS", "CD"}:
+                if tokens.tags[rooted[2]] in {"NNS", "NNPS", "CD"}:
                     found.add(m.actor)
         return found.pop() if len(found) == 1 else None
 
@@ -826,66 +915,63 @@ class DocState:
         curly = before.count("\u201c") - before.count("\u201d")
         return curly > 0 or before.count('"') % 2 == 1
 
-    @cached_property
-    def sentences(self) -> SentenceIndex:
-        """The doc's sentences, listed when first asked for."""
-        return SentenceIndex(self.doc)
-
-    def rooted_span(self, mention: Mention) -> tuple[Span, Token] | None:
-        """A mention's tokens and their root, found once per mention: the pronoun rules weigh
-        the same mentions again for every pronoun."""
+    def rooted_span(self, mention: Mention) -> tuple[int, int, int] | None:
+        """A mention's token bounds and root, found once per mention: the title rules and the
+        pronoun rules (for every pronoun again) weigh the same mentions."""
         where = (mention.start, mention.end)
         if where not in self._rooted:
-            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            self._rooted[where] = None if span is None else (span, span.root)
+            span = self.tokens.char_span(mention.start, mention.end)
+            self._rooted[where] = None if span is None else (*span, self.tokens.root(*span))
         return self._rooted[where]
 
     @cached_property
-    def noun_subjects(self) -> list[Token]:
+    def noun_subjects(self) -> list[int]:
         """The doc's subjects that are singular common nouns, found once for all pronouns."""
-        return [self.doc[i] for i in token_indices(self.doc, DEP=SUBJECT_DEPS, TAG={"NN"})]
+        tags, deps = self.tokens.tags, self.tokens.deps
+        nouns = compress(range(len(tags)), map("NN".__eq__, tags))
+        return [i for i in nouns if deps[i] in SUBJECT_DEPS]
 
-    def _singular_group_subject(self, lower: int, pronoun: Token, own_clause: Token) -> int:
+    def _singular_group_subject(self, lower: int, pronoun: int, own_clause: int) -> int:
         """Start of the latest unnamed single person acting as subject ("one protester was
         killed"): a pronoun after it may be that person, so no named person before it is taken.
         Not when that person acts on the pronoun ("a court jailed him") or is what the pronoun
         reports ("a second prisoner refused, he said")."""
-        before = self.doc.char_span(lower, pronoun.idx, alignment_mode="expand")
+        tokens = self.tokens
+        before = tokens.char_span(lower, tokens.idx[pronoun])
         if before is None:
             return -1
-        first = bisect_left(self.noun_subjects, before.start, key=lambda t: t.i)
-        upto = bisect_left(self.noun_subjects, before.end, key=lambda t: t.i)
-        candidates = [t for t in self.noun_subjects[first:upto] if _indefinite(t)]
+        first = bisect_left(self.noun_subjects, before[0])
+        upto = bisect_left(self.noun_subjects, before[1])
+        candidates = [i for i in self.noun_subjects[first:upto] if tokens.indefinite(i)]
         if not candidates:
             return -1
-        dominating = _dominating_verbs(pronoun)
-        reported = {t.i for t in own_clause.subtree}
+        dominating = tokens.dominating_verbs(pronoun)
+        reported = tokens.subtree(own_clause)
         latest = -1
-        for token in candidates:
-            if token.head.i in dominating or token.i in reported:
+        for i in candidates:
+            if tokens.heads[i] in dominating or i in reported:
                 continue
-            lemma = token.lemma_.lower()
+            lemma = tokens.lemma(i).lower()
             if not (lemma in PERSON_NOUNS or lemma.endswith(PERSON_NOUN_ENDINGS)):
                 continue
-            end = token.idx + len(token.text)
-            if any(m.actor.startswith("Person:") for m in self.covering(token.idx, end)):
+            if any(
+                m.actor.startswith("Person:") for m in self.covering(tokens.idx[i], tokens.end(i))
+            ):
                 continue  # "the president" already linked to a named person
-            latest = max(latest, token.left_edge.idx)
+            latest = max(latest, tokens.idx[tokens.left_edge(i)])
         return latest
 
     # -- groups -------------------------------------------------------------------------------
-
     def link_groups(self) -> None:
         """ "the prisoners" after "52 political prisoners", "the 14" after "14 foreigners": the
         earlier counted group, when the later phrase has no count of its own (or the same one)."""
         counted: list[tuple[int, Actor]] = []
-        for mention in sorted(self.mentions, key=lambda m: m.start):
-            if mention.kind != "group":
-                continue
+        groups = [m for m in self.mentions if m.kind == "group"]
+        for mention in sorted(groups, key=attrgetter("start")):
             actor = self.actors.get(mention.actor)
             if actor is None:
                 continue
-            if any(ch.isdigit() for ch in actor.name):
+            if any(map(str.isdigit, actor.name)):
                 same = [a for _, a in counted if _same_count(a.name, actor.name)]
                 if same and same[-1].key != actor.key:
                     # "222 opponents" ... "the 222 others": one group, under its fullest name
@@ -919,20 +1005,21 @@ class DocState:
         return keep
 
     def _numbers_alone(self, counted: list[tuple[int, Actor]]) -> None:
-        doc = self.doc
-        for i in range(1, len(doc)):
-            if self.lowers[i - 1] not in {"the", "all"} or not doc[i].like_num:
+        """ "the 14", "all 222": a bare number after "the" or "all" is the counted group
+        named earlier with that number."""
+        if not counted:
+            return
+        tokens = self.tokens
+        for i in self.tokens_in({"the", "all"}):
+            number = i + 1
+            if number == len(tokens) or not tokens.like_num(number):
                 continue
-            token = doc[i]
-            nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
-            if nxt is not None and nxt.pos_ in {"NOUN", "PROPN", "ADJ"}:
+            if number + 1 < len(tokens) and tokens.pos[number + 1] in {"NOUN", "PROPN", "ADJ"}:
                 continue
-            earlier = [
-                a for start, a in counted if start < token.idx and token.text in a.name.split()
-            ]
+            word, offset = tokens.words[number], tokens.idx[number]
+            earlier = [a for start, a in counted if start < offset and word in a.name.split()]
             if earlier:
-                start = doc[token.i - 1].idx
-                self.add(start, token.idx + len(token.text), earlier[-1].key, "group")
+                self.add_tokens(i, number + 1, earlier[-1].key, "group")
 
     def _move(self, mention: Mention, target: Actor) -> None:
         """Point a group mention at another group; drop the old group when nothing refers to it."""
@@ -942,7 +1029,9 @@ class DocState:
             self.actors.pop(mention.actor, None)
 
     def _gender_ok(self, key: str, gender: str) -> bool:
-        actor_gender = self.gaz.gender(self.actors[key])
+        if key not in self._genders:  # titles, which tell gender, are all found by now
+            self._genders[key] = self.gaz.gender(self.actors[key])
+        actor_gender = self._genders[key]
         if gender == "f":
             return actor_gender == "f"
         return actor_gender != "f"
@@ -980,55 +1069,250 @@ def _same_count(first: str, second: str) -> bool:
     return count is not None and count >= MIN_SHARED_COUNT and count == _count_in(second)
 
 
-def _clause_verb(token: Token) -> Token:
-    """The verb (or root) heading the clause a token belongs to."""
-    while token.head.i != token.i and token.pos_ not in {"VERB", "AUX"}:
-        token = token.head
-    return token
+@dataclass
+class _Lookups:
+    """What the rules derive from the gazetteer, derived once instead of for every doc."""
+
+    name_suffixes: frozenset[str]
+    """Nouns that end a name's noun phrase ("the state airline Belavia")."""
+    org_descriptions: list[tuple[re.Pattern[str], str, bool]]
+    """Pattern of an organisation description ("the bloc"), the organisation's name, and
+    whether the description starts with "the"."""
+    country_descriptions: list[tuple[re.Pattern[str], list[str]]]
+    """Pattern of "the" and a country description -> the keys of the countries it may stand
+    for."""
+    described: dict[str, list[int]]
+    """Country key -> the indices in `country_descriptions` of its descriptions."""
+    labels: dict[int, str] = field(default_factory=dict)
+    """String id -> string of the tags, dependency labels and parts of speech seen so far: a
+    few dozen labels recur in every doc."""
+
+    @classmethod
+    def build(cls, gaz: Gazetteer) -> _Lookups:
+        org_descriptions = [
+            (
+                re.compile(rf"\b{re.escape(description)}\b", re.IGNORECASE),
+                name,
+                description.startswith("the "),  # so its matches start where THE matches
+            )
+            for description, name in gaz.org_descriptions.items()
+        ]
+        country_descriptions = []
+        described: dict[str, list[int]] = {}
+        for i, (description, names) in enumerate(gaz.descriptions.items()):
+            words = r"\s+".join(re.escape(w) for w in description.split())
+            pattern = re.compile(rf"{THE.pattern}({words})\b(?![-\w])", re.IGNORECASE)
+            keys = [f"Country:{name}" for name in names]
+            country_descriptions.append((pattern, keys))
+            for key in keys:
+                described.setdefault(key, []).append(i)
+        return cls(
+            gaz.place_suffixes | NAME_SUFFIXES, org_descriptions, country_descriptions, described
+        )
 
 
-def _indefinite(noun: Token) -> bool:
-    """ "a protester", "one prisoner", "another detainee": a new, unnamed individual."""
-    return any(
-        c.lower_ in {"a", "an", "one", "another"} and c.dep_ in {"det", "nummod"}
-        for c in noun.children
-    )
+class _Tokens:
+    """The doc's tokens as plain lists indexed by token position, read once with
+    `Doc.to_array`: every `doc[i]`, `token.head` or `token.children` makes a new `Token`, and
+    each `Token` attribute costs several times a list lookup, which the rules paid per mention.
+    Flags spaCy derives from the text alone are read as the same `str` methods
+    (`token.is_title` is `str.istitle`, `is_lower` `str.islower`, `is_alpha` `str.isalpha`,
+    `is_space` `str.isspace`); what the rules read for a few tokens only (lemma, edges) comes
+    from the `Token`."""
+
+    def __init__(self, doc: Doc, labels: dict[int, str]) -> None:
+        self.doc = doc
+        self.text, self.words, self.idx, self.spaces = _text_and_words(doc)
+        self.lowers = list(map(str.lower, self.words))  # what `token.lower_` gives
+        rows = doc.to_array([TAG, POS, DEP, HEAD])
+        tags, pos, deps = rows[:, :3].T.tolist()
+        self.tags, self.pos, self.deps = (
+            _labels(column, labels, doc.vocab.strings) for column in (tags, pos, deps)
+        )
+        offsets = rows[:, 3].view(numpy.int64)  # head - i, negative for a left head
+        self.heads: list[int] = (offsets + numpy.arange(len(doc))).tolist()
+
+    @cached_property
+    def sent_starts(self) -> list[int]:
+        """The first token of each sentence, as `doc.sents` finds them: token 0 and each token
+        whose SENT_START is 1."""
+        starts = numpy.flatnonzero(self.doc.to_array(SENT_START) == 1).tolist()
+        return starts if starts[:1] == [0] else [0, *starts]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @cached_property
+    def kids(self) -> list[list[int]]:
+        """Each token's children in text order, as `token.children` gives them."""
+        found: list[list[int]] = [[] for _ in self.heads]
+        for i, head in enumerate(self.heads):
+            if head != i:
+                found[head].append(i)
+        return found
+
+    def end(self, i: int) -> int:
+        """The character offset after token `i`."""
+        return self.idx[i] + len(self.words[i])
+
+    def span_text(self, start: int, end: int) -> str:
+        """`doc[start:end].text` for a non-empty range."""
+        return self.text[self.idx[start] : self.end(end - 1)]
+
+    def left_edge(self, i: int) -> int:
+        return self.doc[i].left_edge.i
+
+    def right_edge(self, i: int) -> int:
+        return self.doc[i].right_edge.i
+
+    def lemma(self, i: int) -> str:
+        return self.doc[i].lemma_
+
+    def like_num(self, i: int) -> bool:
+        return self.doc[i].like_num
+
+    def ent_type(self, i: int) -> str:
+        return self.doc[i].ent_type_
+
+    def is_punct(self, i: int) -> bool:
+        return self.doc[i].is_punct
+
+    def sentence_start(self, i: int) -> int:
+        """The first token of the sentence holding token `i`."""
+        return self.sent_starts[bisect_right(self.sent_starts, i) - 1]
+
+    def char_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Token bounds of `doc.char_span(start, end, alignment_mode="expand")`."""
+        first = self._token_at(start)
+        last = self._token_at(end - 1)
+        if first < 0 or last < 0:
+            return None
+        if start == self.end(first):  # trailing whitespace is not part of the token before
+            first += 1
+        return first, last + 1
+
+    def _token_at(self, char: int) -> int:
+        """The token whose text or trailing whitespace holds offset `char`, else -1."""
+        i = bisect_right(self.idx, char) - 1
+        return i if i >= 0 and char < self.end(i) + self.spaces[i] else -1
+
+    def root(self, start: int, end: int) -> int:
+        """`doc[start:end].root`: a sentence root inside, else the token fewest arcs below one
+        (the first of those), whose head lies outside the span."""
+        heads = self.heads
+        tops = []
+        for i in range(start, end):
+            if heads[i] == i:
+                return i
+            if not start <= heads[i] < end:
+                tops.append(i)
+        if len(tops) == 1:  # fewer arcs below the root than the doc has tokens, so the best
+            return tops[0]
+        best, root = len(heads), -1
+        for i in tops:
+            depth = self._depth(i)
+            if depth < best:
+                best, root = depth, i
+        return start if root == -1 else root
+
+    def _depth(self, i: int) -> int:
+        """Arcs from token `i` up to its sentence root; a childless space or punctuation token
+        counts as deep as can be, so that it is the root only when nothing else is."""
+        if (self.words[i].isspace() or self.is_punct(i)) and not self.kids[i]:
+            return len(self.heads) - 1
+        depth = 0
+        while self.heads[i] != i:
+            i = self.heads[i]
+            depth += 1
+        return depth
+
+    def subtree(self, i: int) -> set[int]:
+        """Token `i` and its descendants."""
+        found = {i}
+        todo = [i]
+        while todo:
+            kids = self.kids[todo.pop()]
+            found.update(kids)
+            todo.extend(kids)
+        return found
+
+    def clause_verb(self, i: int) -> int:
+        """The verb (or root) heading the clause a token belongs to."""
+        while self.heads[i] != i and self.pos[i] not in {"VERB", "AUX"}:
+            i = self.heads[i]
+        return i
+
+    def indefinite(self, noun: int) -> bool:
+        """ "a protester", "one prisoner", "another detainee": a new, unnamed individual."""
+        return any(
+            self.lowers[c] in {"a", "an", "one", "another"} and self.deps[c] in {"det", "nummod"}
+            for c in self.kids[noun]
+        )
+
+    def dominating_verbs(self, i: int) -> set[int]:
+        """The heads above a token up to the first conjunction (its own clause chain)."""
+        found: set[int] = set()
+        while self.heads[i] != i and self.deps[i] != "conj":
+            i = self.heads[i]
+            found.add(i)
+        return found
+
+    def subjects_of(self, verb: int) -> set[int]:
+        """A verb's subjects, shared along conjoined verbs ("X detained A and freed B")."""
+        found: set[int] = set()
+        while True:
+            found |= {c for c in self.kids[verb] if self.deps[c] in SUBJECT_DEPS}
+            if self.deps[verb] != "conj" or self.heads[verb] == verb:
+                return found
+            verb = self.heads[verb]
+
+    def main_clause(self, i: int) -> bool:
+        """Whether a token's clause is not a noun modifier ("the city where the president had
+        launched his career" is one)."""
+        while self.heads[i] != i:
+            if self.deps[i] in EMBEDDED_DEPS:
+                return False
+            i = self.heads[i]
+        return True
+
+    def describes(self, i: int) -> bool:
+        """A word that may qualify a place noun: an adjective or a proper adjective ("Baltic")."""
+        return (
+            self.pos[i] in {"ADJ", "PROPN"}
+            and self.words[i].isalpha()
+            and self.lowers[i] not in ARTICLES
+        )
 
 
-def _dominating_verbs(token: Token) -> set[int]:
-    """Indices of the heads above a token up to the first conjunction (its own clause chain)."""
-    found: set[int] = set()
-    while token.head.i != token.i and token.dep_ != "conj":
-        token = token.head
-        found.add(token.i)
-    return found
+def _text_and_words(doc: Doc) -> tuple[str, list[str], list[int], list[int]]:
+    """The doc's text (kept for the later components, as `doc_text` does), its tokens' texts,
+    start offsets and trailing spaces (0 or 1): cheaper than `doc.text` and `Token` objects."""
+    text = doc._.text
+    if text is None:
+        orths, spaces, starts = doc.to_array([ORTH, SPACY, IDX]).T.tolist()
+        strings = doc.vocab.strings
+        words = [strings[orth] for orth in orths]
+        text = "".join([w + " " if space else w for w, space in zip(words, spaces, strict=True)])
+        doc._.text = text
+        return text, words, starts, spaces
+    starts, sizes, spaces = doc.to_array([IDX, LENGTH, SPACY]).T.tolist()
+    words = [text[start : start + size] for start, size in zip(starts, sizes, strict=True)]
+    return text, words, starts, spaces
 
 
-def _subjects_of(verb: Token) -> set[int]:
-    """Indices of a verb's subjects, shared along conjoined verbs ("X detained A and freed B")."""
-    found: set[int] = set()
-    while True:
-        found |= {c.i for c in verb.children if c.dep_ in SUBJECT_DEPS}
-        if verb.dep_ != "conj" or verb.head.i == verb.i:
-            return found
-        verb = verb.head
+def _labels(ids: list[int], labels: dict[int, str], strings: StringStore) -> tuple[str, ...]:
+    """The strings of a column of label ids, through the cache of labels seen before (a new
+    label is rare after the first docs)."""
+    if len(ids) < 2:  # `itemgetter` of one key gives no tuple
+        return tuple(strings[i] for i in ids)
+    try:
+        return itemgetter(*ids)(labels)
+    except KeyError:
+        labels.update((i, strings[i]) for i in set(ids).difference(labels))
+        return itemgetter(*ids)(labels)
 
 
-def _main_clause(token: Token) -> bool:
-    """Whether a token's clause is not a noun modifier ("the city where the president had
-    launched his career" is one)."""
-    while token.head.i != token.i:
-        if token.dep_ in EMBEDDED_DEPS:
-            return False
-        token = token.head
-    return True
-
-
-def _describes(token: Token) -> bool:
-    """A word that may qualify a place noun: an adjective or a proper adjective ("Baltic")."""
-    return token.pos_ in {"ADJ", "PROPN"} and token.is_alpha and token.lower_ not in ARTICLES
-
-
+@lru_cache(maxsize=4096)  # an organisation recurs across the articles of a run
 def _initials(name: str) -> str:
     skip = {"of", "the", "and", "for", "on", "in", "de"}
     return "".join(w[0].upper() for w in re.split(r"[\s-]+", name) if w and w.lower() not in skip)
