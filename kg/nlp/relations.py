@@ -14,17 +14,21 @@ The words live in `data/lexicons/relations.json`; demonyms come from the countri
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 from typing import Any
 
+import numpy
 import spacy
+from spacy.attrs import DEP, HEAD, LEMMA, LENGTH, LOWER, POS, SPACY, TAG
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.strings import StringStore
+from spacy.tokens import Doc, Span
 
 from kg.nlp.data import load_json, load_tsv
 from kg.nlp.extensions import doc_text
-from kg.nlp.spans import MentionIndex, SentenceIndex, sentence_bounds, token_indices
+from kg.nlp.spans import MentionIndex, sentence_bounds
 from kg.nlp.types import Actor, ActorRelation, Event, EventRelation, Mention, actor_key
 
 SUBJECT_TYPES = ("Person", "Organization", "Country", "Group")
@@ -108,6 +112,7 @@ class RelationExtractor:
         for position, (phrase, _) in enumerate(self.role_words):
             self.role_positions.setdefault(tuple(phrase.split(" ")), position)
         self.role_size = max((len(words) for words in self.role_positions), default=0)
+        self.role_starts = {words[0] for words in self.role_positions}
         self.leader_words = {w.lower() for w in lexicon["leader_words"]}
         self.state_org_heads = set(lexicon["state_org_heads"])
         self.role_preps = set(lexicon["role_preps"])
@@ -156,6 +161,7 @@ class RelationExtractor:
         self.reference_nouns: dict[str, str] = lexicon["reference_nouns"]
         self.reaction_fallback: dict[str, list[str]] = lexicon["reaction_fallback"]
         self.request_nouns: dict[str, str] = lexicon["request_reference_nouns"]
+        self.reference_words = set(self.reference_nouns) | set(self.request_nouns)
         self.content_object_types = set(lexicon["content_object_types"])
         self.explained_by: dict[str, list[str]] = lexicon["explained_by"]
         self.purpose_preps = set(lexicon["purpose_preps"])
@@ -167,30 +173,38 @@ class RelationExtractor:
         self.cause_verbs = set(lexicon["cause_verbs"])
         self.undoes: dict[str, list[str]] = lexicon["undoes"]
         self.part_only_types: dict[str, list[str]] = lexicon["part_only_types"]
+        self._names = _Names(nlp.vocab.strings)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.actor_relations = self.actor_relations(doc)
-        doc._.event_relations = self.event_relations(doc)
+        parse = self._parse(doc)
+        doc._.actor_relations = self.actor_relations(doc, parse)
+        doc._.event_relations = self.event_relations(doc, parse)
         return doc
+
+    def _parse(self, doc: Doc) -> _Parse:
+        """The doc's parse tables, reading strings through the store of the doc's own vocab."""
+        if self._names.strings is not doc.vocab.strings:
+            self._names = _Names(doc.vocab.strings)
+        return _Parse(doc, self._names)
 
     # ------------------------------------------------------------------ actor relations
 
-    def actor_relations(self, doc: Doc) -> list[ActorRelation]:
+    def actor_relations(self, doc: Doc, parse: _Parse | None = None) -> list[ActorRelation]:
         """Relations stated by titles, appositions, possessives and predicates next to names."""
+        parse = parse or self._parse(doc)
         actors: dict[str, Actor] = doc._.actors or {}
-        index = MentionIndex(doc)
-        text = doc_text(doc)
-        sentences = SentenceIndex(doc)
+        index = parse.mentions
+        text = parse.text
         found: dict[tuple[str, str, str], ActorRelation] = {}
         for mention in index.mentions:
             actor = actors.get(mention.actor)
             if actor is None or actor.type not in SUBJECT_TYPES or mention.kind == "pronoun":
                 continue
-            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            if span is None or not len(span):
+            span = parse.span(mention.start, mention.end)
+            if span is None or span[0] == span[1]:
                 continue
-            sent = sentences.of(span[0])
-            for predicate, obj in self._relations_of(span, sent, mention, actor, actors, index):
+            sent = parse.sent_of(span[0])
+            for predicate, obj in self._relations_of(parse, span, sent, mention, actor, actors):
                 if obj == actor.key:
                     continue
                 if obj in actors:
@@ -204,7 +218,7 @@ class RelationExtractor:
                 key = (actor.key, predicate, obj)
                 if key not in found:
                     found[key] = ActorRelation(*key, *sentence_bounds(sent, text))
-        self._known_roles(doc, text, actors, index, found)
+        self._known_roles(parse, actors, found)
         self._derive_envoys(found, actors)
         return sorted(
             found.values(), key=lambda r: (r.sent_start, r.subject, r.predicate, r.object)
@@ -212,21 +226,20 @@ class RelationExtractor:
 
     def _known_roles(
         self,
-        doc: Doc,
-        text: str,
+        parse: _Parse,
         actors: dict[str, Actor],
-        index: MentionIndex,
         found: dict[tuple[str, str, str], ActorRelation],
     ) -> None:
         """Leaders the text titles as such ("President X", "Belarus' X") and state bodies named
         without their country ("the State Department"), from the lexicon's lists of known ones."""
-        published = doc._.published or ""
+        published = parse.doc._.published or ""
         where: dict[str, Mention] = {}
         counts: dict[str, int] = {}
-        for mention in index.mentions:
+        for mention in parse.mentions.mentions:
             where.setdefault(mention.actor, mention)
             counts[mention.actor] = counts.get(mention.actor, 0) + 1
         home = self._home_country(counts)
+        org_forms: list[tuple[str, list[str]]] | None = None
         for key, actor in actors.items():
             pairs: list[tuple[str, str]] = []
             if actor.type == "Person":
@@ -260,14 +273,16 @@ class RelationExtractor:
                     if home and self._domestic_body(actor.name):
                         pairs.append(("memberOf", home))
             elif actor.type == "Group":
-                pairs += [("memberOf", org) for org in self._body_of_group(actor, actors)]
+                if org_forms is None:
+                    org_forms = self._organization_forms(actors)
+                pairs += [("memberOf", org) for org in self._body_of_group(actor, org_forms)]
             mention = where.get(key)
             if not pairs or mention is None:
                 continue
-            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            if not span:
+            span = parse.span(mention.start, mention.end)
+            if span is None or span[0] == span[1]:
                 continue
-            bounds = sentence_bounds(span.sent, text)
+            bounds = sentence_bounds(parse.sent_of(span[0]), parse.text)
             for predicate, obj in pairs:
                 if obj in actors and obj != key:
                     rel_key = (key, predicate, obj)
@@ -312,16 +327,22 @@ class RelationExtractor:
             return False
         return all(w in self.domestic_words for w in words[:-1])
 
-    def _body_of_group(self, group: Actor, actors: dict[str, Actor]) -> list[str]:
+    def _organization_forms(self, actors: dict[str, Actor]) -> list[tuple[str, list[str]]]:
+        """Each organisation's key with its name and aliases as `_body_of_group` compares them
+        (lower case, no "the"), leaving out organisations named like a demonym."""
+        return [
+            (key, [_bare_name(form.lower()) for form in (org.name, *org.aliases)])
+            for key, org in actors.items()
+            if org.type == "Organization" and org.name.lower() not in self.demonyms
+        ]
+
+    def _body_of_group(self, group: Actor, forms: list[tuple[str, list[str]]]) -> list[str]:
         """ "EU foreign ministers", "NATO ambassadors", "the bloc's leaders": members of the
-        organisation their name starts with."""
+        organisation their name starts with (`forms` from `_organization_forms`)."""
         name = group.name.lower().replace("’", "'")
         found = []
-        for key, org in actors.items():
-            if org.type != "Organization" or org.name.lower() in self.demonyms:
-                continue
-            for form in (org.name, *org.aliases):
-                form = _bare_name(form.lower())
+        for key, names in forms:
+            for form in names:
                 if not form or not name.startswith(form):
                     continue
                 rest = name[len(form) :].removeprefix("'s").split()
@@ -374,85 +395,91 @@ class RelationExtractor:
 
     def _relations_of(
         self,
-        span: Span,
+        parse: _Parse,
+        span: tuple[int, int],
         sent: Span,
         mention: Mention,
         actor: Actor,
         actors: dict[str, Actor],
-        index: MentionIndex,
     ) -> Iterator[tuple[str, str]]:
-        head = span.root
-        window = _prefix_window(span, sent) + _title_part(span, mention, index)
+        head = parse.root(*span)
+        window = _prefix_window(parse, span, sent) + _title_part(parse, span, mention)
         if window:
-            yield from self._from_phrase(window, window, actor, actors, index)
-        for role in _role_nouns(head):
-            phrase = _role_phrase(role)
+            yield from self._from_phrase(parse, window, window, actor, actors)
+        if not _has_role_links(parse, head):
+            return
+        for role in _role_nouns(parse, head):
+            phrase = _role_phrase(parse, role)
             targets = [
                 t
-                for t in _role_targets(role, self.role_preps)
-                if not self._owner_of_other(t, role, actor, actors, index)
+                for t in _role_targets(parse, role, self.role_preps)
+                if not self._owner_of_other(parse, t, role, actor, actors)
             ]
-            yield from self._from_phrase(phrase, targets, actor, actors, index)
-            demonym_country = self.demonyms.get(role.lower_)
-            if demonym_country and role.pos_ in ("NOUN", "PROPN", "ADJ"):
+            yield from self._from_phrase(parse, phrase, targets, actor, actors)
+            demonym_country = self.demonyms.get(parse.lower[role])
+            if demonym_country and parse.pos[role] in ("NOUN", "PROPN", "ADJ"):
                 yield "citizenOf", actor_key("Country", demonym_country)
         if actor.type == "Person":
-            yield from self._led_by_verb(head, actor, actors, index)
-        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
-            for obj in (g for g in prep.children if g.dep_ == "pobj"):
-                key = self._actor_of(obj, index, actors)
+            yield from self._led_by_verb(parse, head, actor, actors)
+        for prep in parse.with_dep(head, "prep"):
+            if parse.lower[prep] != "of":
+                continue
+            for obj in parse.with_dep(prep, "pobj"):
+                key = self._actor_of(parse, obj, actors)
                 if key and actors[key].type in ("Organization", "Group"):
                     yield "memberOf", key
 
     def _owner_of_other(
-        self, tok: Token, role: Token, actor: Actor, actors: dict[str, Actor], index: MentionIndex
+        self, parse: _Parse, tok: int, role: int, actor: Actor, actors: dict[str, Actor]
     ) -> bool:
         """ "an officer of Russia's security service", "mayor of Turkey's largest city": the
         possessor of the role's object is not what the role is held for."""
-        obj = tok.head
-        if tok.dep_ != "poss" or obj is role or obj.dep_ != "pobj":
+        obj = parse.head[tok]
+        if parse.dep[tok] != "poss" or parse.dep[obj] != "pobj":
             return False
-        return obj.lemma_.lower() in self.place_nouns or self._actor_of(
-            obj, index, actors, actor.key
-        ) not in (None, self._actor_of(tok, index, actors, actor.key))
+        return parse.lemma[obj].lower() in self.place_nouns or self._actor_of(
+            parse, obj, actors, actor.key
+        ) not in (None, self._actor_of(parse, tok, actors, actor.key))
 
     def _led_by_verb(
-        self, head: Token, actor: Actor, actors: dict[str, Actor], index: MentionIndex
+        self, parse: _Parse, head: int, actor: Actor, actors: dict[str, Actor]
     ) -> Iterator[tuple[str, str]]:
         """ "X, who has ruled Belarus since 1994" and "an agency headed by X": leaderOf."""
-        led: list[Token] = []
-        for clause in (c for c in head.children if c.dep_ == "relcl"):
-            if clause.lemma_ in self.leader_verbs:
-                led += [c for c in clause.children if c.dep_ == "dobj"]
-        by = head.head if head.dep_ == "pobj" else None
-        if by is not None and by.dep_ == "agent" and by.head.lemma_ in self.leader_verbs:
-            verb = by.head
-            while verb.dep_ == "conj" and verb.head is not verb:
-                verb = verb.head  # "known as MIT and headed by X"
-            if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
-                led.append(verb.head)
+        led: list[int] = []
+        for clause in parse.with_dep(head, "relcl"):
+            if parse.lemma[clause] in self.leader_verbs:
+                led += parse.with_dep(clause, "dobj")
+        by = parse.head[head] if parse.dep[head] == "pobj" else None
+        if by is not None and parse.dep[by] == "agent":
+            verb = parse.head[by]
+            if parse.lemma[verb] in self.leader_verbs:
+                while parse.dep[verb] == "conj" and parse.head[verb] != verb:
+                    verb = parse.head[verb]  # "known as MIT and headed by X"
+                noun = parse.head[verb]
+                if parse.dep[verb] in ("acl", "relcl") and parse.pos[noun] in ("NOUN", "PROPN"):
+                    led.append(noun)
         for tok in led:
-            key = self._actor_of(tok, index, actors, actor.key)
+            key = self._actor_of(parse, tok, actors, actor.key)
             if key and _type_of(key, actors) in ("Country", "Organization"):
                 yield "leaderOf", key
 
     def _from_phrase(
         self,
-        phrase: list[Token],
-        targets: list[Token],
+        parse: _Parse,
+        phrase: list[int],
+        targets: list[int],
         actor: Actor,
         actors: dict[str, Actor],
-        index: MentionIndex,
     ) -> Iterator[tuple[str, str]]:
-        text = " ".join(t.lower_ for t in phrase)
+        text = " ".join([parse.lower[t] for t in phrase])
         role_word = self._role_word(text)
-        objects = self._targets(targets, index, actors, actor.key)
         if role_word is None:
             if actor.type == "Organization" and self._state_org(actor):
+                objects = self._targets(parse, targets, actors, actor.key)
                 yield from (("memberOf", o) for o in objects if _type_of(o, actors) == "Country")
             elif actor.type == "Person" and self._has_leader_title(actor):
-                possessors = [t for t in phrase if t.dep_ == "poss"]
-                for key in self._targets(possessors, index, actors, actor.key):
+                possessors = [t for t in phrase if parse.dep[t] == "poss"]
+                for key in self._targets(parse, possessors, actors, actor.key):
                     if _type_of(key, actors) == "Country":
                         yield "leaderOf", key
             return
@@ -460,11 +487,12 @@ class RelationExtractor:
         predicate = CATEGORY_PREDICATE[category]
         if actor.type != "Person" and predicate not in ("memberOf", "allyOf", "envoyOf"):
             return
+        objects = self._targets(parse, targets, actors, actor.key)
         role = f" {role_text} "
         by_demonym = {
-            actor_key("Country", self.demonyms[t.lower_])
+            actor_key("Country", self.demonyms[parse.lower[t]])
             for t in targets
-            if t.lower_ in self.demonyms and t.pos_ in ("ADJ", "PROPN", "NOUN")
+            if parse.lower[t] in self.demonyms and parse.pos[t] in ("ADJ", "PROPN", "NOUN")
         }
         for key in objects:
             if key in actors and f" {actors[key].name.lower()} " in role:
@@ -477,48 +505,49 @@ class RelationExtractor:
                 continue
             yield predicate, key
         if predicate == "leaderOf":
-            yield from self._led_groups(phrase, actors)
+            yield from self._led_groups(parse, phrase, actors)
 
     def _role_word(self, text: str) -> tuple[str, str] | None:
         """The first of `role_words` (the longest) that is a run of whole words of `text`, with
-        its category: the runs of `text` are looked up, not every role word searched for."""
+        its category: the runs of `text` that start with a role word's first word are looked up,
+        not every role word searched for."""
         words = text.split(" ")
-        found = [
-            self.role_positions.get(tuple(words[i : i + size]), len(self.role_words))
-            for size in range(1, self.role_size + 1)
-            for i in range(len(words) - size + 1)
-        ]
-        first = min(found, default=len(self.role_words))
+        first = len(self.role_words)
+        for i, word in enumerate(words):
+            if word in self.role_starts:
+                for end in range(i + 1, min(i + self.role_size, len(words)) + 1):
+                    first = min(first, self.role_positions.get(tuple(words[i:end]), first))
         return self.role_words[first] if first < len(self.role_words) else None
 
     def _targets(
-        self, tokens: list[Token], index: MentionIndex, actors: dict[str, Actor], subject: str
+        self, parse: _Parse, tokens: list[int], actors: dict[str, Actor], subject: str
     ) -> list[str]:
         keys: list[str] = []
         for tok in tokens:
-            key = self._actor_of(tok, index, actors, subject)
+            lower = parse.lower[tok]
+            key = self._actor_of(parse, tok, actors, subject)
             if key is None:
-                country = self.demonyms.get(tok.lower_)
+                country = self.demonyms.get(lower)
                 key = actor_key("Country", country) if country else None
-            known = key in actors or (key in self.country_keys and tok.lower_ in self.demonyms)
+            known = key in actors or (key in self.country_keys and lower in self.demonyms)
             if key is not None and known and key not in keys:
                 keys.append(key)
         return keys
 
     def _actor_of(
-        self, tok: Token, index: MentionIndex, actors: dict[str, Actor], subject: str = ""
+        self, parse: _Parse, tok: int, actors: dict[str, Actor], subject: str = ""
     ) -> str | None:
-        hits = index.at(tok.idx, tok.idx + len(tok.text))
+        hits = parse.mentions.at(parse.idx[tok], parse.end[tok])
         hits = [m for m in hits if m.actor in actors and m.actor != subject]
         if not hits:
             return None
         return min(hits, key=lambda m: m.end - m.start).actor
 
     def _led_groups(
-        self, phrase: list[Token], actors: dict[str, Actor]
+        self, parse: _Parse, phrase: list[int], actors: dict[str, Actor]
     ) -> Iterator[tuple[str, str]]:
         """ "opposition leader X" -> leaderOf the group named "the opposition" when there is one."""
-        words = {t.lower_ for t in phrase if t.pos_ in ("NOUN", "ADJ")}
+        words = {parse.lower[t] for t in phrase if parse.pos[t] in ("NOUN", "ADJ")}
         for key, other in actors.items():
             if other.type == "Group" and _bare_name(other.name) in words:
                 yield "leaderOf", key
@@ -549,19 +578,20 @@ class RelationExtractor:
 
     # ------------------------------------------------------------------ event relations
 
-    def event_relations(self, doc: Doc) -> list[EventRelation]:
+    def event_relations(self, doc: Doc, parse: _Parse | None = None) -> list[EventRelation]:
         """Relations between events stated by connectives, subordinate clauses and coordination."""
+        parse = parse or self._parse(doc)
         events: list[Event] = doc._.events or []
-        by_token = _events_by_token(events, doc)
+        by_token = _events_by_token(events, parse)
         found: list[EventRelation] = []
         for event in events:
-            span = doc.char_span(event.start, event.end, alignment_mode="expand")
-            if span is None or not len(span):
+            span = parse.span(event.start, event.end)
+            if span is None or span[0] == span[1]:
                 continue
             trigger = span[0]
             links = [
-                *self._linked(trigger, by_token, events),
-                *self._misparsed_clause(trigger, by_token),
+                *self._linked(parse, trigger, by_token, events),
+                *self._misparsed_clause(parse, trigger, by_token),
             ]
             for predicate, other, via in links:
                 if other is event:
@@ -593,11 +623,11 @@ class RelationExtractor:
                 caused = EventRelation(rel.subject, "causedBy", rel.object)
                 if caused not in found:
                     found.append(caused)
-        for rel in _coordinated(events, by_token, doc, self.main_parts, self.reaction_types):
+        for rel in _coordinated(events, by_token, parse, self.main_parts, self.reaction_types):
             if rel not in found and EventRelation(rel.object, "after", rel.subject) not in found:
                 found.append(rel)
         linked = {frozenset((r.subject, r.object)) for r in found}
-        for rel in self._discourse(events, doc):
+        for rel in self._discourse(events, parse):
             pair = frozenset((rel.subject, rel.object))
             if rel.subject != rel.object and pair not in linked:
                 linked.add(pair)
@@ -606,12 +636,12 @@ class RelationExtractor:
 
     # ------------------------------------------------------------------ discourse-level links
 
-    def _discourse(self, events: list[Event], doc: Doc) -> Iterator[EventRelation]:
+    def _discourse(self, events: list[Event], parse: _Parse) -> Iterator[EventRelation]:
         """Links no single sentence states: a person's arrest-trial-release story, parts of
         the article's main event, crackdowns on protests, reactions to what happened."""
         ordered = sorted(events, key=lambda e: (e.start, e.end))
         live = [e for e in ordered if e.modality != "negated"]
-        story = _Story(doc, live)
+        story = _Story(parse, live)
         yield from self._in_return(story)  # stated: before the guesses below
         yield from self._life_stories(story)
         yield from self._swap_parts(story)
@@ -631,113 +661,126 @@ class RelationExtractor:
         yield from self._purposes(story)
 
     def _linked(
-        self, trigger: Token, by_token: dict[int, Event], events: Sequence[Event] = ()
+        self,
+        parse: _Parse,
+        trigger: int,
+        by_token: dict[int, Event],
+        events: Sequence[Event] = (),
     ) -> Iterator[tuple[str, Event, str]]:
         """(relation, other event, connective words) for each link stated around a trigger."""
+        dep, verb = parse.dep, parse.head[trigger]
         holders = [trigger]
-        if trigger.dep_ in ("dobj", "nsubjpass", "nsubj") and trigger.head.pos_ in ("VERB", "AUX"):
-            holders.append(trigger.head)
-        if trigger.pos_ == "NOUN":  # "a deal brokered by Qatar after months of talks"
-            holders += [c for c in trigger.children if c.dep_ == "acl"]
+        if dep[trigger] in ("dobj", "nsubjpass", "nsubj") and parse.pos[verb] in ("VERB", "AUX"):
+            holders.append(verb)
+        if parse.pos[trigger] == "NOUN":  # "a deal brokered by Qatar after months of talks"
+            holders += parse.with_dep(trigger, "acl")
         for holder in holders:
-            for child in holder.children:
-                if child.dep_ in ("prep", "agent"):
-                    yield from self._through_prep(child, by_token, events)
-                elif child.dep_ == "advcl":
-                    marks = [c.lower_ for c in child.children if c.dep_ == "mark"]
+            for child in parse.children[holder]:
+                if dep[child] in ("prep", "agent"):
+                    yield from self._through_prep(parse, child, by_token, events)
+                elif dep[child] == "advcl":
+                    marks = [parse.lower[c] for c in parse.with_dep(child, "mark")]
                     predicate = self.connectives.get(" ".join(marks)) if marks else None
+                    if not predicate:
+                        continue
                     # "after the White House announced it would lift ...": the announced event
-                    told = [c for c in child.children if c.dep_ in ("ccomp", "xcomp")]
+                    told = parse.with_dep(child, "ccomp", "xcomp")
                     # "a day after he refused to board a plane that took them into exile"
                     deeper = [
                         t
-                        for t in child.subtree
-                        if t.i in by_token
-                        and t.i != trigger.i
-                        and not any(a.dep_ == "ccomp" for a in _path_up(t, child))
-                    ]  # not what a clause says ("after he announced talks would stop")
-                    for target in (child, *told, *deeper[:1]):
-                        if predicate and target.i in by_token:
-                            yield predicate, by_token[target.i], " ".join(marks)
+                        for t in parse.subtree(child)
+                        if t in by_token
+                        and t != trigger
+                        and not any(dep[a] == "ccomp" for a in _path_up(parse, t, child))
+                    ][:1]  # not what a clause says ("after he announced talks would stop")
+                    for target in (child, *told, *deeper):
+                        if target in by_token:
+                            yield predicate, by_token[target], " ".join(marks)
                             break
-                elif child.dep_ == "npadvmod":
-                    for prep in (c for c in child.children if c.dep_ == "prep"):
-                        yield from self._through_prep(prep, by_token, events)
+                elif dep[child] == "npadvmod":
+                    for prep in parse.with_dep(child, "prep"):
+                        yield from self._through_prep(parse, prep, by_token, events)
 
     def _misparsed_clause(
-        self, trigger: Token, by_token: dict[int, Event]
+        self, parse: _Parse, trigger: int, by_token: dict[int, Event]
     ) -> Iterator[tuple[str, Event, str]]:
         """ "was sanctioned after officials ordered a jet to land": the parser often reads
         "after officials" as a phrase and "ordered" as a second verb of the sentence; a subjectless
         verb right after "after NOUN" is the clause the connective introduces."""
-        for conj in (c for c in trigger.children if c.dep_ == "conj" and c.i in by_token):
-            if any(g.dep_ in ("nsubj", "nsubjpass") for g in conj.children):
+        for conj in parse.with_dep(trigger, "conj"):
+            if conj not in by_token or parse.with_dep(conj, "nsubj", "nsubjpass"):
                 continue
-            for prep in (t for t in trigger.subtree if t.dep_ == "prep" and t.i < conj.i):
-                predicate = self.connectives.get(prep.lower_)
-                objs = [c for c in prep.children if c.dep_ == "pobj"]
-                if predicate and objs and objs[0].right_edge.i + 1 == conj.i:
-                    yield predicate, by_token[conj.i], prep.lower_
+            for prep in parse.subtree(trigger):
+                if parse.dep[prep] != "prep" or prep >= conj:
+                    continue
+                predicate = self.connectives.get(parse.lower[prep])
+                objs = parse.with_dep(prep, "pobj")
+                if predicate and objs and parse.doc[objs[0]].right_edge.i + 1 == conj:
+                    yield predicate, by_token[conj], parse.lower[prep]
 
     def _through_prep(
-        self, prep: Token, by_token: dict[int, Event], events: Sequence[Event] = ()
+        self,
+        parse: _Parse,
+        prep: int,
+        by_token: dict[int, Event],
+        events: Sequence[Event] = (),
     ) -> Iterator[tuple[str, Event, str]]:
         """Follow "in exchange for X", "as part of X", "after X" down to the event trigger X."""
-        words = [prep.lower_]
+        words = [parse.lower[prep]]
         cur = prep
         for _ in range(5):
-            objs = [c for c in cur.children if c.dep_ in ("pobj", "pcomp")]
+            objs = parse.with_dep(cur, "pobj", "pcomp")
             if not objs:
                 return
             obj = objs[0]
-            if obj.i not in by_token and events and self._refers_back(obj):
+            if obj not in by_token and events and self._refers_back(parse, obj):
                 # "hours after the U.S. announcement": the event that noun names
                 predicate = self.connectives.get(" ".join(words))
                 if predicate == "partOf":  # "taking part in the protests": no event of its own
                     return
-                told = self._referred(obj, list(events)) if predicate else None
-                if predicate and told is not None and told.start < prep.idx:
+                told = self._referred(parse, obj, list(events)) if predicate else None
+                if predicate and told is not None and told.start < parse.idx[prep]:
                     yield predicate, told, " ".join(words)
                 return
-            if obj.i in by_token:
+            if obj in by_token:
                 via = " ".join(words)
                 predicate = self.connectives.get(via)
                 if predicate:
-                    for target in [obj, *(c for c in obj.children if c.dep_ == "conj")]:
-                        if target.i in by_token:
-                            yield predicate, by_token[target.i], via
+                    for target in [obj, *parse.with_dep(obj, "conj")]:
+                        if target in by_token:
+                            yield predicate, by_token[target], via
                 return
-            if obj.pos_ == "ADP":
-                words.append(obj.lower_)
+            if parse.pos[obj] == "ADP":
+                words.append(parse.lower[obj])
                 cur = obj
                 continue
-            if obj.pos_ == "VERB":  # "after announcing plans to run": the announced event
+            if parse.pos[obj] == "VERB":  # "after announcing plans to run": the announced event
                 predicate = self.connectives.get(" ".join(words))
-                said = [c for c in obj.children if c.dep_ in ("dobj", "ccomp", "xcomp")]
-                said += [g for c in said for g in c.children if g.dep_ in ("acl", "xcomp")]
-                hits = [c for c in said if c.i in by_token]
+                said = parse.with_dep(obj, "dobj", "ccomp", "xcomp")
+                said += [g for c in said for g in parse.with_dep(c, "acl", "xcomp")]
+                hits = [c for c in said if c in by_token]
                 if predicate and hits:
-                    yield predicate, by_token[hits[0].i], " ".join(words)
+                    yield predicate, by_token[hits[0]], " ".join(words)
                 return
-            inner = [c for c in obj.children if c.dep_ == "prep"]
-            if inner and inner[0].lower_ == "of" and obj.lemma_.lower() in self.measure_nouns:
+            inner = parse.with_dep(obj, "prep")
+            lemma = parse.lemma[obj]
+            if inner and parse.lower[inner[0]] == "of" and lemma.lower() in self.measure_nouns:
                 cur = inner[0]  # "after months of talks", "in five days of protests"
                 continue
-            if not inner or obj.lemma_ not in self.link_nouns:
+            if not inner or lemma not in self.link_nouns:
                 return
-            words += [obj.lemma_, inner[0].lower_]
+            words += [lemma, parse.lower[inner[0]]]
             cur = inner[0]
 
     def _life_stories(self, story: _Story) -> Iterator[EventRelation]:
         """A person's arrest, conviction and release: each step after the one before it."""
-        events, doc = story.events, story.doc
-        actors: dict[str, Actor] = doc._.actors or {}
-        index = story.index
+        events = story.events
+        actors = story.actors
         stories: dict[str, list[Event]] = {}
         for event in events:
             if event.type not in self.life_ranks:
                 continue
-            for key in _story_people(event, doc, index, actors):
+            for key in _story_people(event, story.parse, actors):
                 stories.setdefault(key, []).append(event)
         sent_no = story.sent_no
         dates = _story_dates(events)
@@ -788,7 +831,7 @@ class RelationExtractor:
     def _swap_parts(self, story: _Story) -> Iterator[EventRelation]:
         """In a prisoner swap, each release (and the money or sanctions relief that came with it)
         is part of the swap."""
-        events, doc = story.events, story.doc
+        events = story.events
         swaps = [
             e
             for e in events
@@ -799,7 +842,7 @@ class RelationExtractor:
         if not swaps:
             return
         swap = swaps[0]
-        for event in _recent(events, doc):
+        for event in _recent(events, story.year):
             if event is swap or event.type not in self.swap_parts:
                 continue
             if event.modality == "asserted" and _same_time(event, swap):
@@ -809,15 +852,14 @@ class RelationExtractor:
         """Nearby later events of a kind are parts of the first one (single releases of a group
         release, rallies of a protest wave); handovers are part of the release of the same
         people; a release or sanctions relief next to a deal is part of it."""
-        events, doc = story.events, story.doc
+        events, actors = story.events, story.actors
         sent_no = story.sent_no
-        actors: dict[str, Actor] = doc._.actors or {}
         firsts: dict[str, Event] = {}
         masses: dict[str, Event] = {}
         for event in events:
             if event.modality == "asserted":
                 firsts.setdefault(event.type, event)
-                if _of_crowds(event, actors) or _plural_trigger(event, doc):
+                if _of_crowds(event, actors) or _plural_trigger(event, story.parse):
                     masses.setdefault(event.type, event)  # "3,000 detained", "mass arrests"
         for event in events:
             mass = masses.get(event.type)
@@ -854,8 +896,7 @@ class RelationExtractor:
         """Mass arrests and force against crowds are caused by the protest in the same sentence
         or in the few sentences before (not an arrest of one named person, not a part of a
         crackdown already told)."""
-        events, doc = story.events, story.doc
-        actors: dict[str, Actor] = doc._.actors or {}
+        events, actors = story.events, story.actors
         sent_no = story.sent_no
         lead_start = min((e.sent_start for e in events), default=-1)
         for event in events:
@@ -863,8 +904,8 @@ class RelationExtractor:
             if not cause_types or event.key in parts:
                 continue
             # a poisoning years ago is no crackdown on this week's rallies
-            past = not _recent([event], doc)
-            crowd = _of_crowds(event, actors) or _plural_trigger(event, doc)
+            past = not _recent([event], story.year)
+            crowd = _of_crowds(event, actors) or _plural_trigger(event, story.parse)
             if not crowd and (event.affected or event.type not in self.crowd_actions):
                 continue  # the arrest of one person is no crackdown on a protest
             here = sent_no[event.sent_start]
@@ -886,7 +927,7 @@ class RelationExtractor:
                 if e.type in cause_types
                 and (e.sent_start == event.sent_start or 0 < here - sent_no[e.sent_start] <= 3)
                 and not (e.date and event.date and event.date < e.date)
-                and not (past and _recent([e], doc))
+                and not (past and _recent([e], story.year))
             ]
             same = [e for e in causes if e.sent_start == event.sent_start]
             cause = same[0] if same else causes[0] if causes else None
@@ -928,24 +969,17 @@ class RelationExtractor:
         """ "In return, Washington freed eight Russians": an answer with no object answers the
         first event of its kind told before (the other side's release), else the event of the
         sentence before."""
-        events, doc = story.events, story.doc
+        events, parse = story.events, story.parse
+        if self.answer_nouns.isdisjoint(parse.lemmas_lower.values()):
+            return  # no "return", "response" ... in the doc
         sent_no = story.sent_no
         for event in events:
-            span = doc.char_span(event.start, event.end, alignment_mode="expand")
-            if span is None or not len(span) or event.type in self.reaction_types:
+            span = parse.span(event.start, event.end)
+            if span is None or span[0] == span[1] or event.type in self.reaction_types:
                 continue
-            holders = [span.root, span.root.head]
-            answered = any(
-                prep.lower_ == "in"
-                and obj.lemma_.lower() in self.answer_nouns
-                and not any(c.dep_ == "prep" for c in obj.children)
-                for holder in holders
-                for prep in holder.children
-                if prep.dep_ == "prep"
-                for obj in prep.children
-                if obj.dep_ == "pobj"
-            )
-            if not answered:
+            root = parse.root(*span)
+            if not self._answers(parse, root) and not self._answers(parse, parse.head[root]):
+                continue
                 continue
             before = [
                 e
@@ -961,27 +995,40 @@ class RelationExtractor:
             if cause is not None:
                 yield EventRelation(event.key, "causedBy", cause.key)
 
+    def _answers(self, parse: _Parse, holder: int) -> bool:
+        """ "in return", "in response": an answer noun with no prepositional phrase of its own."""
+        return any(
+            parse.lower[prep] == "in"
+            and parse.lemma[obj].lower() in self.answer_nouns
+            and not parse.with_dep(obj, "prep")
+            for prep in parse.with_dep(holder, "prep")
+            for obj in parse.with_dep(prep, "pobj")
+        )
+
     def _called_protests(self, story: _Story) -> Iterator[EventRelation]:
         """ "X released a video urging Russians to take to the streets": the article's protest
         is caused by a call to protest made before it (not by "urged them not to protest")."""
-        events, doc = story.events, story.doc
+        events, parse = story.events, story.parse
         protests = [e for e in events if e.type == "Protest" and e.modality == "asserted"]
         if not protests:
             return
         main = protests[0]
+        lemma = parse.lemma
         for event in events:
             if event.type != "Request" or event is main:
                 continue
-            span = doc.char_span(event.start, event.end, alignment_mode="expand")
-            if span is None or not len(span):
+            span = parse.span(event.start, event.end)
+            if span is None or span[0] == span[1]:
                 continue
             calls = [
                 c
-                for c in span.root.children
-                if c.dep_ in ("xcomp", "ccomp")
-                and c.lemma_.lower() in self.protest_calls
-                and not any(g.dep_ == "neg" for g in c.children)
-                and (c.lemma_.lower() != "take" or any(t.lemma_ == "street" for t in c.subtree))
+                for c in parse.with_dep(parse.root(*span), "xcomp", "ccomp")
+                if lemma[c].lower() in self.protest_calls
+                and not parse.with_dep(c, "neg")
+                and (
+                    lemma[c].lower() != "take"
+                    or any(lemma[t] == "street" for t in parse.subtree(c))
+                )
             ]
             if not calls or (event.date and main.date and event.date > main.date):
                 continue
@@ -990,19 +1037,18 @@ class RelationExtractor:
     def _after_orders(self, story: _Story) -> Iterator[EventRelation]:
         """ "Once the plane landed, police arrested X": an arrest or deportation told after a
         clause that is no event of its own comes after the order told just before it."""
-        events, doc = story.events, story.doc
+        events, parse = story.events, story.parse
         sent_no = story.sent_no
         for event in events:
             if event.type not in self.ordered_types:
                 continue
-            span = doc.char_span(event.start, event.end, alignment_mode="expand")
-            if span is None or not len(span):
+            span = parse.span(event.start, event.end)
+            if span is None or span[0] == span[1]:
                 continue
-            clauses = [c for c in span.root.children if c.dep_ == "advcl"]
             marked = any(
-                g.dep_ in ("mark", "advmod") and g.lower_ in self.sequel_marks
-                for c in clauses
-                for g in c.children
+                parse.lower[g] in self.sequel_marks
+                for c in parse.with_dep(parse.root(*span), "advcl")
+                for g in parse.with_dep(c, "mark", "advmod")
             )
             if not marked:
                 continue
@@ -1020,22 +1066,21 @@ class RelationExtractor:
     def _came_after(self, story: _Story) -> Iterator[EventRelation]:
         """ "The move came a day after X", "The release followed talks": the event the subject
         refers back to is placed after X."""
-        events, doc = story.events, story.doc
+        events, parse = story.events, story.parse
         by_token = story.by_token
-        for i in token_indices(doc, LEMMA=self.sequence_verbs, POS={"VERB"}):
-            verb = doc[i]
-            subjects = [c for c in verb.children if c.dep_ == "nsubj" and self._refers_back(c)]
-            if not subjects or subjects[0].i in by_token:
+        for verb in _verbs(parse, self.sequence_verbs):
+            subjects = [c for c in parse.with_dep(verb, "nsubj") if self._refers_back(parse, c)]
+            if not subjects or subjects[0] in by_token:
                 continue
-            told = self._referred(subjects[0], events)
+            told = self._referred(parse, subjects[0], events)
             if told is None:
                 continue
-            found = list(self._linked(verb, by_token))
-            if verb.lemma_ == "follow":
+            found = list(self._linked(parse, verb, by_token))
+            if parse.lemma[verb] == "follow":
                 found += [
-                    ("after", by_token[c.i], "follow")
-                    for c in verb.children
-                    if c.dep_ == "dobj" and c.i in by_token
+                    ("after", by_token[c], "follow")
+                    for c in parse.with_dep(verb, "dobj")
+                    if c in by_token
                 ]
             for predicate, other, _ in found:
                 if other is told or predicate not in ("after", "causedBy"):
@@ -1044,24 +1089,23 @@ class RelationExtractor:
                     predicate = "causedBy"
                 yield EventRelation(told.key, predicate, other.key)
 
-    def _referred(self, noun: Token, events: list[Event]) -> Event | None:
+    def _referred(self, parse: _Parse, noun: int, events: list[Event]) -> Event | None:
         """The event a definite noun refers back to ("the move", "the arrest"): the first
         asserted one of its kind told before, preferring one named with the same word."""
-        wanted = self.reference_nouns.get(noun.lemma_.lower()) or self.reference_nouns.get(
-            noun.lower_
-        )
+        lemma = parse.lemma[noun].lower()
+        wanted = self.reference_nouns.get(lemma) or self.reference_nouns.get(parse.lower[noun])
         earlier = [
             e
             for e in events
-            if e.end <= noun.idx
+            if e.end <= parse.idx[noun]
             and e.modality == "asserted"
             and e.type not in self.reaction_types
             and (wanted == "*" or e.type == wanted)
         ]
-        stem = noun.lemma_.lower()[:4]
+        stem = lemma[:4]
         same_word = [e for e in earlier if any(w.startswith(stem) for w in _words(e.trigger))]
-        if noun.tag_ == "NN":  # "the arrest": one, rather than "3,000 were detained"
-            actors: dict[str, Actor] = noun.doc._.actors or {}
+        if parse.tag[noun] == "NN":  # "the arrest": one, rather than "3,000 were detained"
+            actors: dict[str, Actor] = parse.doc._.actors or {}
             single = [e for e in earlier if not _of_crowds(e, actors)]
             earlier = single or earlier
         return (same_word or earlier or [None])[0]
@@ -1069,63 +1113,60 @@ class RelationExtractor:
     def _purposes(self, story: _Story) -> Iterator[EventRelation]:
         """ "poured into the streets to protest his reelection and to demand X's release": the
         protest is caused by what it protests, and the demand is part of it."""
-        doc = story.doc
+        parse = story.parse
         by_token = story.by_token
-        for tok_i, event in by_token.items():
+        for tok, event in by_token.items():
             if event.type not in self.purpose_holders:
                 continue
-            tok = doc[tok_i]
             aims = [
                 c
-                for c in tok.children
-                if c.dep_ in ("advcl", "xcomp") and any(a.lower_ == "to" for a in c.children)
+                for c in parse.with_dep(tok, "advcl", "xcomp")
+                if any(parse.lower[a] == "to" for a in parse.children[c])
             ]
-            aims += [g for c in aims for g in c.children if g.dep_ == "conj"]
+            aims += [g for c in aims for g in parse.with_dep(c, "conj")]
             for aim in aims:
-                part = by_token.get(aim.i)
+                part = by_token.get(aim)
                 if part is not None and part is not event:
                     yield EventRelation(part.key, "partOf", event.key)
-                for obj in (c for c in aim.children if c.dep_ == "dobj"):
-                    cause = by_token.get(obj.i)
+                for obj in parse.with_dep(aim, "dobj"):
+                    cause = by_token.get(obj)
                     if cause is not None and cause is not event:
                         yield EventRelation(event.key, "causedBy", cause.key)
 
     def _participles(self, story: _Story) -> Iterator[EventRelation]:
         """ "imposed sanctions on X, accusing him of ...", "marched, chanting ...": a reaction
         told as a participle of another event is part of that event."""
-        doc = story.doc
+        parse = story.parse
         by_token = story.by_token
-        for tok_i, event in by_token.items():
-            tok = doc[tok_i]
-            if event.type not in self.reaction_types or tok.dep_ != "advcl" or tok.tag_ != "VBG":
+        for tok, event in by_token.items():
+            if event.type not in self.reaction_types or parse.dep[tok] != "advcl":
                 continue
-            if any(c.dep_ == "mark" for c in tok.children):
+            if parse.tag[tok] != "VBG" or parse.with_dep(tok, "mark"):
                 continue
-            whole = by_token.get(tok.head.i)
+            whole = by_token.get(parse.head[tok])
             if whole is not None and whole.type not in self.reaction_types:
                 yield EventRelation(event.key, "partOf", whole.key)
 
     def _caused_by_verb(self, story: _Story) -> Iterator[EventRelation]:
         """ "The arrest triggered a wave of protests": the object event is caused by the subject
         event (named there, or referred back to with a definite noun)."""
-        events, doc = story.events, story.doc
+        events, parse = story.events, story.parse
         by_token = story.by_token
-        for i in token_indices(doc, LEMMA=self.cause_verbs, POS={"VERB"}):
-            verb = doc[i]
+        for verb in _verbs(parse, self.cause_verbs):
             cause = None
-            for subj in (c for c in verb.children if c.dep_ == "nsubj"):
-                cause = by_token.get(subj.i)
-                if cause is None and self._refers_back(subj):
-                    cause = self._referred(subj, events)
+            for subj in parse.with_dep(verb, "nsubj"):
+                cause = by_token.get(subj)
+                if cause is None and self._refers_back(parse, subj):
+                    cause = self._referred(parse, subj, events)
             effects = []
-            for obj in (c for c in verb.children if c.dep_ == "dobj"):
+            for obj in parse.with_dep(verb, "dobj"):
                 for _ in range(3):  # "the largest wave of street demonstrations"
-                    if obj.i in by_token:
-                        effects.append(by_token[obj.i])
+                    if obj in by_token:
+                        effects.append(by_token[obj])
                         break
-                    of = [c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"]
-                    pobj = [g for p in of for g in p.children if g.dep_ == "pobj"]
-                    if obj.lemma_.lower() not in self.measure_nouns or not pobj:
+                    of = [c for c in parse.with_dep(obj, "prep") if parse.lower[c] == "of"]
+                    pobj = [g for p in of for g in parse.with_dep(p, "pobj")]
+                    if parse.lemma[obj].lower() not in self.measure_nouns or not pobj:
                         break
                     obj = pobj[0]
             for effect in effects:
@@ -1135,8 +1176,7 @@ class RelationExtractor:
     def _dated_sequence(self, story: _Story) -> Iterator[EventRelation]:
         """Two dated events of the same people on different days: the later one comes after the
         latest one before it ("detained on Wednesday" ... "jailed on Sunday")."""
-        events, doc = story.events, story.doc
-        actors: dict[str, Actor] = doc._.actors or {}
+        events, actors = story.events, story.actors
         dated = [
             e
             for e in events
@@ -1186,39 +1226,54 @@ class RelationExtractor:
 
     def _reactions(self, story: _Story) -> Iterator[EventRelation]:
         """Statements, accusations and demands are caused by the event they speak about."""
-        events, doc = story.events, story.doc
-        for event in events:
+        words: list[int] | None = None
+        for event in story.events:
             if event.type not in self.reaction_types:
                 continue
-            span = doc.char_span(event.start, event.end, alignment_mode="expand")
-            if span is None or not len(span):
+            span = story.parse.span(event.start, event.end)
+            if span is None or span[0] == span[1]:
                 continue
-            cause = self._spoken_of(span, event, story)
+            if words is None:
+                words = self._reference_words(story.parse)
+            cause = self._spoken_of(span, event, story, words)
             if cause is not None and cause is not event:
                 yield EventRelation(event.key, "causedBy", cause.key)
 
-    def _refers_back(self, tok: Token) -> bool:
+    def _refers_back(self, parse: _Parse, tok: int) -> bool:
         """ "the release", "this decision": a definite event noun names an event told before."""
-        known = tok.lemma_.lower() in self.reference_nouns or tok.lower_ in self.reference_nouns
+        nouns = self.reference_nouns
+        known = parse.lemma[tok].lower() in nouns or parse.lower[tok] in nouns
         return known and any(
-            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children
+            parse.lower[c] in ("the", "this", "that") for c in parse.with_dep(tok, "det")
         )
 
-    def _spoken_of(self, span: Span, event: Event, story: _Story) -> Event | None:
+    def _reference_words(self, parse: _Parse) -> list[int]:
+        """The tokens that may name the event a reaction speaks of (a reference noun, or a verb
+        asking for one), in text order: `_spoken_of` need not look at the others."""
+        lemmas = {
+            lemma for lemma, lower in parse.lemmas_lower.items() if lower in self.reference_words
+        }
+        nouns, lower = self.reference_nouns, parse.lower
+        return [i for i, lemma in enumerate(parse.lemma) if lemma in lemmas or lower[i] in nouns]
+
+    def _spoken_of(
+        self, span: tuple[int, int], event: Event, story: _Story, words: list[int]
+    ) -> Event | None:
         """The event a reaction names: its object or the noun it qualifies ("a verdict he
         rejected"), an event noun in its sentence ("called the release ..."), or the article's
-        main event when the sentence names the people it affected."""
-        events, by_token, index = story.events, story.by_token, story.index
-        trigger = span.root
-        head = [trigger.head] if trigger.dep_ == "relcl" else []
-        near = head + [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+        main event when the sentence names the people it affected (`words`: from
+        `_reference_words`)."""
+        events, by_token, parse = story.events, story.by_token, story.parse
+        trigger = parse.root(*span)
+        head = [parse.head[trigger]] if parse.dep[trigger] == "relcl" else []
+        near = head + parse.with_dep(trigger, "dobj", "nsubjpass")
         if event.type in self.content_object_types:
             near = head
         for tok in near:
-            other = by_token.get(tok.i)
-            if other is not None and other is not event and not self._refers_back(tok):
+            other = by_token.get(tok)
+            if other is not None and other is not event and not self._refers_back(parse, tok):
                 return other
-        if head and head[0].i not in by_token:
+        if head and head[0] not in by_token:
             # "two poisonings, in 2015 and 2017, that he blamed on the Kremlin"
             before = [
                 e
@@ -1226,7 +1281,7 @@ class RelationExtractor:
                 if e.sent_start == event.sent_start
                 and e.end <= event.start
                 and e.type not in self.reaction_types
-                and span.start_char - e.end < 60
+                and parse.idx[span[0]] - e.end < 60
             ]
             if before:
                 return before[-1]
@@ -1238,46 +1293,51 @@ class RelationExtractor:
         ]
         earlier.sort(key=lambda e: e.modality != "asserted")
         sent_no = story.sent_no
+        sent = parse.sent_of(span[0])
+        actors = story.actors
+        lemma, pos, tag = parse.lemma, parse.pos, parse.tag
         # the sentence's event nouns nearest first: "the deal ... freed X, who was sentenced
         # last year, a verdict that he called a sham" speaks of the verdict
-        nearest = sorted(span.sent, key=lambda t: abs(t.i - trigger.i))
-        for tok in [*head, *_clause(trigger), *nearest]:
-            wanted = self.reference_nouns.get(tok.lemma_.lower()) or self.reference_nouns.get(
-                tok.lower_
+        clause = _clause_among(parse, trigger, _within(words, parse.sent_of(trigger)))
+        nearest = sorted(_within(words, sent), key=lambda t: abs(t - trigger))
+        for tok in [*head, *clause, *nearest]:
+            lemma_lower = lemma[tok].lower()
+            wanted = self.reference_nouns.get(lemma_lower) or self.reference_nouns.get(
+                parse.lower[tok]
             )
             asked_verb = (  # "urged the authorities to release those detained"
                 event.type == "Request"
-                and tok.pos_ == "VERB"
-                and tok.lemma_.lower() in self.request_nouns
-                and trigger.is_ancestor(tok)
+                and pos[tok] == "VERB"
+                and lemma_lower in self.request_nouns
+                and parse.is_ancestor(trigger, tok)
             )
             if asked_verb:
-                wanted = self.request_nouns[tok.lemma_.lower()]
-            if wanted is None or not (tok.pos_ == "NOUN" or tok.tag_ == "VBG" or asked_verb):
+                wanted = self.request_nouns[lemma_lower]
+            if wanted is None or not (pos[tok] == "NOUN" or tag[tok] == "VBG" or asked_verb):
                 continue
-            if tok.i in by_token and not self._refers_back(tok):
+            if tok in by_token and not self._refers_back(parse, tok):
                 continue
             if event.type == "Request":
-                wanted = self.request_nouns.get(tok.lemma_.lower(), wanted)
+                wanted = self.request_nouns.get(lemma_lower, wanted)
             pool = [e for e in earlier if wanted in ("*", e.type, self._kind(e))]
-            whose = _persons_of(tok, index, span.doc._.actors or {})
+            whose = _persons_of(parse, tok, actors)
             if whose:  # "the release of X", "X's release": the arrest of X, not of a crowd
                 pool = [e for e in pool if not e.affected or whose & set(e.affected)]
-            pool = [e for e in pool if e.modality == "asserted" or _recent([e], span.doc)]
+            pool = [e for e in pool if e.modality == "asserted" or _recent([e], story.year)]
             if not pool:
                 continue
             same_sentence = [e for e in pool if e.sent_start == event.sent_start]
             if same_sentence:
                 return same_sentence[-1]
-            pool = _recent(pool, span.doc) or pool
+            pool = _recent(pool, story.year) or pool
             sharing = _sharing_actor(event, pool, sent_no, self.reaction_reach)
             if sharing is not None:  # "she thanked those who made her release possible"
                 return sharing
             if pool[0].modality == "asserted":  # "warned that the easing of sanctions ...":
                 pool = [e for e in pool if e.modality == "asserted"]  # the one done, not hoped
-            if tok.tag_ == "NN":  # "the release", "the case": one, not "3,000 were detained"
-                pool = [e for e in pool if not _of_crowds(e, span.doc._.actors or {})] or pool
-            stem = tok.lemma_.lower()[:4]
+            if tag[tok] == "NN":  # "the release", "the case": one, not "3,000 were detained"
+                pool = [e for e in pool if not _of_crowds(e, actors)] or pool
+            stem = lemma_lower[:4]
             same_word = [
                 e for e in pool if any(w.startswith(stem) for w in e.trigger.lower().split())
             ]
@@ -1292,7 +1352,7 @@ class RelationExtractor:
         fallback = self.reaction_fallback.get(event.type)
         if not fallback or not earlier:
             return None
-        here = sent_no[span.sent.start_char]
+        here = sent_no[sent.start_char]
         if event.type == "Accusation":  # "... detained 3,000. The U.S. condemned ..."
             recent = [
                 e for e in earlier if e.type in fallback and 0 <= here - sent_no[e.sent_start] <= 1
@@ -1307,89 +1367,259 @@ class RelationExtractor:
         if earlier[0].type not in fallback:
             # "Americans who had been imprisoned ... were freed": a past event told in a
             # relative clause of the lead is background, not the main event
-            span0 = span.doc.char_span(earlier[0].start, earlier[0].end, alignment_mode="expand")
-            if span0 is None or span0.root.dep_ != "relcl":
+            span0 = parse.span(earlier[0].start, earlier[0].end)
+            if span0 is None or parse.dep[parse.root(*span0)] != "relcl":
                 return None
             rest = [e for e in earlier[1:] if e.sent_start == earlier[0].sent_start]
             if not rest or rest[0].type not in fallback:
                 return None
             earlier = rest
         main = earlier[0]
-        named = {m.actor for m in index.at(span.sent.start_char, span.sent.end_char)}
+        named = {m.actor for m in parse.mentions.at(sent.start_char, sent.end_char)}
         close = here - sent_no[main.sent_start] <= self.statement_reach
         if event.type in ("Statement", "Accusation") and not (named & set(main.affected) or close):
             return None  # a remark far from the main event, naming none of its people
         return main
 
 
+class _Names(dict[int, str]):
+    """String-store id -> string, each looked up in the store once: the parse's columns come
+    as ids from `Doc.to_array`, and most of them repeat from token to token and doc to doc."""
+
+    def __init__(self, strings: StringStore) -> None:
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, key: int) -> str:
+        value = self[key] = self.strings[key]
+        return value
+
+
+class _Parse:
+    """The doc's parse as plain lists indexed by token number, made once per doc: each `doc[i]`,
+    `.head` and `.children` of spaCy makes a new `Token` whose attributes cost more than a list
+    lookup, so the rules walk the tree by index and read these columns instead."""
+
+    def __init__(self, doc: Doc, names: _Names) -> None:
+        self.doc = doc
+        self.text = doc_text(doc)
+        columns = doc.to_array([HEAD, LENGTH, SPACY, DEP, POS, TAG, LEMMA, LOWER])
+        size = len(columns)
+        heads = columns[:, 0].astype(numpy.int64) + numpy.arange(size)
+        widths = columns[:, 1] + columns[:, 2]
+        starts = numpy.cumsum(widths) - widths  # the tokens and their spaces tile the text
+        self.head: list[int] = heads.tolist()
+        self.idx: list[int] = starts.tolist()
+        """`Token.idx` of each token."""
+        self.end: list[int] = (starts + columns[:, 1]).tolist()
+        """Character offset just after each token's text."""
+        self._text_end = int(widths.sum())
+        dep, pos, tag, lemma, lower = [
+            list(map(names.__getitem__, ids)) for ids in columns[:, 3:].T.tolist()
+        ]
+        self.dep: list[str] = dep
+        """`Token.dep_` of each token; `pos`, `tag`, `lemma` and `lower` likewise."""
+        self.pos: list[str] = pos
+        self.tag: list[str] = tag
+        self.lemma: list[str] = lemma
+        self.lower: list[str] = lower
+        self.children: list[list[int]] = [[] for _ in range(size)]
+        """Each token's children in text order, as `Token.children` yields them."""
+        for i, head in enumerate(self.head):
+            if head != i:
+                self.children[head].append(i)
+        self._spans: dict[tuple[int, int], tuple[int, int] | None] = {}
+        self._roots: dict[tuple[int, int], int] = {}
+
+    @cached_property
+    def sents(self) -> list[Span]:
+        """The doc's sentences: `doc.sents` walks the tokens on every call."""
+        return list(self.doc.sents)
+
+    @cached_property
+    def _sent_starts(self) -> list[int]:
+        return [sent.start for sent in self.sents]
+
+    @cached_property
+    def lemmas_lower(self) -> dict[str, str]:
+        """Each lemma of the doc, once, with its lower case: rules that want a few lemmas look
+        here before they look at each token."""
+        return {lemma: lemma.lower() for lemma in set(self.lemma)}
+
+    @cached_property
+    def mentions(self) -> MentionIndex:
+        """The doc's mentions by offset."""
+        return MentionIndex(self.doc)
+
+    @cached_property
+    def shortest_names(self) -> dict[str, int]:
+        """Actor key -> length of its shortest mention that is not a title."""
+        shortest: dict[str, int] = {}
+        for mention in self.mentions.mentions:
+            size = mention.end - mention.start
+            if mention.kind != "title" and size < shortest.get(mention.actor, size + 1):
+                shortest[mention.actor] = size
+        return shortest
+
+    def sent_of(self, i: int) -> Span:
+        """The sentence holding token `i`, as `Token.sent` gives it."""
+        return self.sents[bisect_right(self._sent_starts, i) - 1]
+
+    def with_dep(self, i: int, *deps: str) -> list[int]:
+        """The children of token `i` attached with one of `deps`, in text order."""
+        return [c for c in self.children[i] if self.dep[c] in deps]
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Token range [first, last + 1) of `doc.char_span(start, end, alignment_mode="expand")`,
+        None where that is None; empty where that span is."""
+        key = (start, end)
+        if key not in self._spans:
+            self._spans[key] = self._expand(start, end)
+        return self._spans[key]
+
+    def _expand(self, start: int, end: int) -> tuple[int, int] | None:
+        first, last = self._token_at(start), self._token_at(end - 1)
+        if first < 0 or last < 0:
+            return None
+        if start == self.end[first]:
+            first += 1  # the whitespace after a token is no part of it
+        return first, last + 1
+
+    def _token_at(self, char: int) -> int:
+        """The token whose text or trailing whitespace holds the character, else -1."""
+        i = bisect_right(self.idx, char) - 1
+        following = self.idx[i + 1] if i + 1 < len(self.idx) else self._text_end
+        return i if i >= 0 and char < following else -1
+
+    def root(self, first: int, last: int) -> int:
+        """`Span.root` of the tokens [first, last)."""
+        if last - first == 1:
+            return first
+        key = (first, last)
+        if key not in self._roots:
+            self._roots[key] = self._find_root(first, last)
+        return self._roots[key]
+
+    def _find_root(self, first: int, last: int) -> int:
+        """A sentence root among the tokens, else the one nearest the sentence root (not a bare
+        punctuation or space), the first on ties, as `Span.root` chooses."""
+        heads_outside: list[int] = []  # the tokens attached to one outside the span
+        for i in range(first, last):
+            head = self.head[i]
+            if head == i:
+                return i
+            if not first <= head < last:
+                heads_outside.append(i)
+        if len(heads_outside) == 1:
+            return heads_outside[0]  # a name's head word: no depths to compare
+        best, root = len(self.head), first
+        for i in heads_outside:
+            depth = self._depth(i)
+            if depth < best:
+                best, root = depth, i
+        return root
+
+    def _depth(self, i: int) -> int:
+        """Steps from the token up to its sentence root, as `Span.root` counts them: a bare
+        punctuation or space token counts as far as can be."""
+        if not self.children[i] and (self.doc[i].is_punct or self.doc[i].is_space):
+            return len(self.head) - 1
+        depth = 0
+        while self.head[i] != i:
+            i = self.head[i]
+            depth += 1
+        return depth
+
+    def subtree(self, i: int) -> list[int]:
+        """`Token.subtree` in its order: the left children's subtrees, the token, the right's."""
+        found: list[int] = []
+        for child in self.children[i]:
+            if child > i:
+                break
+            found += self.subtree(child)
+        found.append(i)
+        found += [t for child in self.children[i] if child > i for t in self.subtree(child)]
+        return found
+
+    def is_ancestor(self, top: int, i: int) -> bool:
+        """Whether token `top` is an ancestor of token `i`."""
+        while self.head[i] != i:
+            i = self.head[i]
+            if i == top:
+                return True
+        return False
+
+
 class _Story:
     """The events the discourse rules link (not negated, in text order) and the lookups they
     share over the doc, each made once per doc rather than once per rule."""
 
-    def __init__(self, doc: Doc, events: list[Event]) -> None:
-        self.doc = doc
+    def __init__(self, parse: _Parse, events: list[Event]) -> None:
+        self.parse = parse
+        self.doc = parse.doc
         self.events = events
 
     @cached_property
     def sent_no(self) -> dict[int, int]:
         """Sentence start offset -> sentence number."""
-        return _sentence_numbers(self.doc)
+        return {sent.start_char: i for i, sent in enumerate(self.parse.sents)}
+
+    @cached_property
+    def actors(self) -> dict[str, Actor]:
+        """The doc's actors by key."""
+        return self.doc._.actors or {}
+
+    @cached_property
+    def year(self) -> str:
+        """The year of publication, or "" when unknown."""
+        return (self.doc._.published or "")[:4]
 
     @cached_property
     def by_token(self) -> dict[int, Event]:
         """The events under the index of their trigger's first token."""
-        return _events_by_token(self.events, self.doc)
-
-    @cached_property
-    def index(self) -> MentionIndex:
-        """The doc's mentions by offset."""
-        return MentionIndex(self.doc)
+        return _events_by_token(self.events, self.parse)
 
 
-def _story_people(
-    event: Event, doc: Doc, index: MentionIndex, actors: dict[str, Actor]
-) -> list[str]:
+def _story_people(event: Event, parse: _Parse, actors: dict[str, Actor]) -> list[str]:
     """The persons an arrest, conviction or release happened to: its affected persons, else the
     person (or pronoun) it is said of ("he was arrested, convicted and ...")."""
     people = [k for k in event.affected if k in actors and actors[k].type == "Person"]
     if people or event.affected:
         return people
-    span = doc.char_span(event.start, event.end, alignment_mode="expand")
-    if span is None or not len(span):
+    span = parse.span(event.start, event.end)
+    if span is None or span[0] == span[1]:
         return []
-    tok = span.root
+    tok = parse.root(*span)
     holders = [tok]
-    while tok.dep_ == "conj" and tok.head is not tok:
-        tok = tok.head
+    while parse.dep[tok] == "conj":
+        tok = parse.head[tok]
         holders.append(tok)
     for holder in holders:
-        for child in holder.children:
-            if child.dep_ not in ("nsubjpass", "dobj"):
-                continue
-            for mention in index.at(child.idx, child.idx + len(child.text)):
+        for child in parse.with_dep(holder, "nsubjpass", "dobj"):
+            for mention in parse.mentions.at(parse.idx[child], parse.end[child]):
                 if mention.actor in actors and actors[mention.actor].type == "Person":
                     return [mention.actor]
     return []
 
 
-def _path_up(tok: Token, top: Token) -> list[Token]:
+def _path_up(parse: _Parse, tok: int, top: int) -> list[int]:
     """The tokens from `tok` up to (not including) its ancestor `top`."""
-    path: list[Token] = []
-    while tok.i != top.i and tok.head is not tok:
+    path: list[int] = []
+    while tok != top:
         path.append(tok)
-        tok = tok.head
+        tok = parse.head[tok]
     return path
 
 
-def _persons_of(noun: Token, index: MentionIndex, actors: dict[str, Actor]) -> set[str]:
+def _persons_of(parse: _Parse, noun: int, actors: dict[str, Actor]) -> set[str]:
     """The persons an event noun is about: "the release of X", "X's release"."""
-    holders = [c for c in noun.children if c.dep_ == "poss"]
+    holders = parse.with_dep(noun, "poss")
     holders += [
-        g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+        g for c in parse.with_dep(noun, "prep") if parse.lower[c] == "of" for g in parse.children[c]
     ]
     found: set[str] = set()
     for tok in holders:
-        for mention in index.at(tok.idx, tok.idx + len(tok.text)):
+        for mention in parse.mentions.at(parse.idx[tok], parse.end[tok]):
             if _type_of(mention.actor, actors) == "Person":
                 found.add(mention.actor)
     return found
@@ -1427,15 +1657,50 @@ def _story_dates(events: list[Event]) -> dict[str, str]:
     return dates
 
 
-def _clause(trigger: Token) -> list[Token]:
+def _within(tokens: list[int], sent: Span) -> list[int]:
+    """The tokens (in text order) inside the sentence."""
+    return tokens[bisect_left(tokens, sent.start) : bisect_left(tokens, sent.end)]
+
+
+def _clause_among(parse: _Parse, trigger: int, tokens: list[int]) -> list[int]:
+    """Those of `tokens` (of the trigger's sentence, which holds its subtree) that the trigger's
+    `_clause` holds, in the clause's order: found by their ancestors, the clause itself made
+    only to order two or more of them."""
+    inside = [t for t in tokens if _in_clause(parse, trigger, t)]
+    if len(inside) < 2:
+        return inside
+    keep = set(inside)
+    return [t for t in _clause(parse, trigger) if t in keep]
+
+
+def _in_clause(parse: _Parse, trigger: int, tok: int) -> bool:
+    """Whether the token is in the trigger's `_clause`: the trigger or below it, but not below
+    a conjunct of it."""
+    child = None  # the trigger's child on the way up
+    while tok != trigger:
+        if parse.head[tok] == tok:
+            return False  # reached the sentence root, not the trigger
+        child, tok = tok, parse.head[tok]
+    return child is None or parse.dep[child] != "conj"
+
+
+def _verbs(parse: _Parse, lemmas: set[str]) -> list[int]:
+    """The verbs with one of these lemmas, in text order."""
+    if lemmas.isdisjoint(parse.lemmas_lower):
+        return []  # none of the lemmas in the doc: no need to look at each token
+    pos = parse.pos
+    return [i for i, lemma in enumerate(parse.lemma) if lemma in lemmas and pos[i] == "VERB"]
+
+
+def _clause(parse: _Parse, trigger: int) -> list[int]:
     """The trigger's own clause: its subtree without coordinated clauses, in text order."""
-    skip = {t.i for c in trigger.children if c.dep_ == "conj" for t in c.subtree}
-    return [t for t in trigger.subtree if t.i not in skip]
+    skip = {t for c in parse.with_dep(trigger, "conj") for t in parse.subtree(c)}
+    return [t for t in parse.subtree(trigger) if t not in skip]
 
 
-def _recent(events: list[Event], doc: Doc) -> list[Event]:
-    """Leave out background events dated in an earlier year than the article."""
-    year = (doc._.published or "")[:4]
+def _recent(events: list[Event], year: str) -> list[Event]:
+    """Leave out background events dated in an earlier year than the article (`year`: of its
+    publication, or "")."""
     return [e for e in events if not (year and e.date and e.date[:4] < year)]
 
 
@@ -1443,20 +1708,20 @@ def _words(text: str) -> list[str]:
     return [w.removesuffix("'s").removesuffix("’s") for w in text.lower().split()]
 
 
-def _events_by_token(events: list[Event], doc: Doc) -> dict[int, Event]:
+def _events_by_token(events: list[Event], parse: _Parse) -> dict[int, Event]:
     """Each event under the index of its trigger's first token, for dependency-path lookups."""
     by_token: dict[int, Event] = {}
     for event in events:
-        span = doc.char_span(event.start, event.end, alignment_mode="expand")
-        if span is not None and len(span):
-            by_token[span[0].i] = event
+        span = parse.span(event.start, event.end)
+        if span is not None and span[0] < span[1]:
+            by_token[span[0]] = event
     return by_token
 
 
-def _plural_trigger(event: Event, doc: Doc) -> bool:
+def _plural_trigger(event: Event, parse: _Parse) -> bool:
     """ "mass arrests", "detentions": a trigger noun in the plural names many events."""
-    span = doc.char_span(event.start, event.end, alignment_mode="expand")
-    return span is not None and len(span) > 0 and span.root.tag_ == "NNS"
+    span = parse.span(event.start, event.end)
+    return span is not None and span[0] < span[1] and parse.tag[parse.root(*span)] == "NNS"
 
 
 def _of_crowds(event: Event, actors: dict[str, Actor]) -> bool:
@@ -1470,11 +1735,6 @@ def _type_of(key: str, actors: dict[str, Actor]) -> str:
     return actor.type if actor is not None else key.partition(":")[0]
 
 
-def _sentence_numbers(doc: Doc) -> dict[int, int]:
-    """Sentence start offset -> sentence number, for distances between events."""
-    return {sent.start_char: i for i, sent in enumerate(doc.sents)}
-
-
 def _same_time(first: Event, second: Event) -> bool:
     """False when both events carry dates that disagree at the precision they share."""
     if not first.date or not second.date:
@@ -1483,76 +1743,102 @@ def _same_time(first: Event, second: Event) -> bool:
     return first.date[:size] == second.date[:size]
 
 
-def _prefix_window(span: Span, sent: Span) -> list[Token]:
+def _prefix_window(parse: _Parse, span: tuple[int, int], sent: Span) -> list[int]:
     """Modifiers before a name in its noun phrase, within its sentence `sent`: "U.S. President",
     "Belarus'", "Trump envoy"."""
-    doc = span.doc
-    members = set(range(span.start, span.end))
-    window: list[Token] = []
-    i = span.start - 1
+    first, last = span
+    i = first - 1
     while i >= sent.start:
-        tok = doc[i]
-        if tok.head.i not in members or tok.dep_ not in WINDOW_DEPS:
-            break
-        members.add(i)
-        window.insert(0, tok)
+        head = parse.head[i]
+        if not (i < head < last) or parse.dep[i] not in WINDOW_DEPS:
+            break  # the members are the name and the window, i.e. the tokens i+1 .. last-1
         i -= 1
-    return [t for t in window if t.dep_ != "det"]
+    return [t for t in range(i + 1, first) if parse.dep[t] != "det"]
 
 
-def _title_part(span: Span, mention: Mention, index: MentionIndex) -> list[Token]:
+def _title_part(parse: _Parse, span: tuple[int, int], mention: Mention) -> list[int]:
     """The title words inside a mention that spans "U.S. President Donald Trump"."""
     size = mention.end - mention.start
+    if parse.shortest_names.get(mention.actor, size) >= size:
+        return []  # the actor has no shorter name to be inside this mention
     names = [
-        m for m in index.at(mention.start, mention.end)
+        m for m in parse.mentions.at(mention.start, mention.end)
         if m.actor == mention.actor and m.end - m.start < size and m.kind != "title"
     ]  # fmt: skip
     if not names:
         return []
-    return [t for t in span if not any(m.start <= t.idx < m.end for m in names)]
+    idx = parse.idx
+    return [t for t in range(*span) if not any(m.start <= idx[t] < m.end for m in names)]
 
 
-def _role_nouns(head: Token) -> list[Token]:
+def _has_role_links(parse: _Parse, head: int) -> bool:
+    """Whether the name's head has what `_role_nouns`, `_led_by_verb` and the "of" phrases of
+    `_relations_of` read: an apposition or relative clause below it, an "of" phrase, a
+    conjunct or apposition role of its own, or a subject of "be" or object of "by". Most names
+    have none, and then none of those rules need a look."""
+    dep, above = parse.dep, parse.head[head]
+    if dep[head] in ("conj", "appos"):
+        return True
+    if (dep[head] == "nsubj" and parse.lemma[above] == "be") or (
+        dep[head] == "pobj" and dep[above] == "agent"
+    ):
+        return True
+    return any(
+        dep[child] in ("appos", "relcl") or (dep[child] == "prep" and parse.lower[child] == "of")
+        for child in parse.children[head]
+    )
+
+
+def _role_nouns(parse: _Parse, head: int) -> list[int]:
     """Nouns in apposition with a name, or predicated of it ("X is the president of Y")."""
-    roles: list[Token] = []
-    conjuncts = [c.i for c in head.children if c.dep_ == "conj"]
-    for child in head.children:
-        if child.dep_ == "appos" and not any(head.i < i < child.i for i in conjuncts):
+    dep, pos, children = parse.dep, parse.pos, parse.children
+    roles: list[int] = []
+    conjuncts: list[int] = []
+    for child in children[head]:  # in text order: a conjunct before an apposition is seen first
+        if dep[child] == "conj":
+            conjuncts.append(child)
+        elif dep[child] == "appos" and not any(head < i < child for i in conjuncts):
             roles.append(child)
-    if head.dep_ == "conj":  # "Washington and Minsk, a close ally of Russia": of the last one
-        later = [c.i for c in head.head.children if c.dep_ == "conj" and c.i > head.i]
-        for child in head.head.children:
-            if child.dep_ == "appos" and child.i > head.i and not any(i < child.i for i in later):
+    above = parse.head[head]
+    if dep[head] == "conj":  # "Washington and Minsk, a close ally of Russia": of the last one
+        later = [c for c in parse.with_dep(above, "conj") if c > head]
+        for child in parse.with_dep(above, "appos"):
+            if child > head and not any(i < child for i in later):
                 roles.append(child)
-    if head.dep_ == "appos" and head.head.pos_ in ("NOUN", "PROPN"):
-        roles.append(head.head)
-    if head.dep_ == "nsubj" and head.head.lemma_ == "be":
-        roles.extend(c for c in head.head.children if c.dep_ == "attr")
-    for clause in (c for c in head.children if c.dep_ == "relcl" and c.lemma_ == "be"):
-        roles.extend(c for c in clause.children if c.dep_ == "attr")  # "X, who is a citizen of Y"
-    more = [c for r in roles for c in r.children if c.dep_ == "conj" and c.pos_ == "NOUN"]
-    return [r for r in roles + more if r.pos_ in ("NOUN", "PROPN", "ADJ")]
+    if dep[head] == "appos" and pos[above] in ("NOUN", "PROPN"):
+        roles.append(above)
+    if dep[head] == "nsubj" and parse.lemma[above] == "be":
+        roles += parse.with_dep(above, "attr")
+    for clause in children[head]:
+        if dep[clause] == "relcl" and parse.lemma[clause] == "be":  # "X, who is a citizen of Y"
+            roles += parse.with_dep(clause, "attr")
+    more = [c for r in roles for c in children[r] if dep[c] == "conj" and pos[c] == "NOUN"]
+    return [r for r in roles + more if pos[r] in ("NOUN", "PROPN", "ADJ")]
 
 
-def _role_phrase(role: Token) -> list[Token]:
-    left = [c for c in role.children if c.i < role.i and c.dep_ in WINDOW_DEPS and c.dep_ != "det"]
-    tokens = [t for c in left for t in c.subtree] + [role]
-    return sorted(set(tokens), key=lambda t: t.i)
+def _role_phrase(parse: _Parse, role: int) -> list[int]:
+    left = [
+        c
+        for c in parse.children[role]
+        if c < role and parse.dep[c] in WINDOW_DEPS and parse.dep[c] != "det"
+    ]
+    return sorted({t for c in left for t in parse.subtree(c)} | {role})
 
 
-def _role_targets(role: Token, preps: set[str]) -> list[Token]:
+def _role_targets(parse: _Parse, role: int, preps: set[str]) -> list[int]:
     """Who the role is held for: possessor, prepositional object, or modifier of the role noun."""
-    targets = [c for c in role.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
-    targets += [g for c in targets if c.dep_ == "amod" for g in c.children if g.dep_ == "amod"]
-    role_preps = [c for c in role.children if c.dep_ == "prep" and c.lower_ in preps]
+    dep = parse.dep
+    targets = parse.with_dep(role, "poss", "compound", "amod", "nmod")
+    targets += [g for c in targets if dep[c] == "amod" for g in parse.with_dep(c, "amod")]
+    role_preps = [c for c in parse.with_dep(role, "prep") if parse.lower[c] in preps]
     role_preps += [
-        g for p in role_preps for g in p.children if g.dep_ == "conj" and g.pos_ == "ADP"
+        g for p in role_preps for g in parse.with_dep(p, "conj") if parse.pos[g] == "ADP"
     ]
     for prep in role_preps:  # "an ally of Russia and of its president"
-        for obj in (g for g in prep.children if g.dep_ == "pobj"):
+        for obj in parse.with_dep(prep, "pobj"):
             targets.append(obj)
-            targets.extend(c for c in obj.children if c.dep_ in ("conj", "poss"))
-            targets.extend(c for c in obj.children if c.dep_ == "compound")
+            targets += parse.with_dep(obj, "conj", "poss")
+            targets += parse.with_dep(obj, "compound")
     return targets
 
 
@@ -1566,23 +1852,23 @@ def _bare_name(name: str) -> str:
 def _coordinated(
     events: list[Event],
     by_token: dict[int, Event],
-    doc: Doc,
+    parse: _Parse,
     parts: dict[str, list[str]],
     reactions: set[str],
 ) -> list[EventRelation]:
     """ "was arrested, convicted and sentenced": each coordinated event after the one before it;
     "released them and deported them": the handover is part of the release."""
     found = []
-    for tok_i, event in by_token.items():
-        tok = doc[tok_i]
-        if tok.dep_ != "conj" or tok.head.i not in by_token or event.modality != "asserted":
+    for tok, event in by_token.items():
+        head = parse.head[tok]
+        if parse.dep[tok] != "conj" or head not in by_token or event.modality != "asserted":
             continue
-        first = by_token[tok.head.i]
+        first = by_token[head]
         if first.type in reactions or event.type in reactions or first.type == event.type:
             continue
-        if any(c.lower_ == "or" for c in tok.head.children if c.dep_ == "cc"):
+        if any(parse.lower[c] == "or" for c in parse.with_dep(head, "cc")):
             continue
-        if first.modality == "asserted" and tok.tag_ in ("VBD", "VBN"):
+        if first.modality == "asserted" and parse.tag[tok] in ("VBD", "VBN"):
             predicate = "partOf" if first.type in parts.get(event.type, ()) else "after"
             found.append(EventRelation(event.key, predicate, first.key))
     return found
