@@ -8,22 +8,24 @@ noun phrase that names no actor but denotes people ("52 political prisoners") be
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date as Date
 from datetime import timedelta
 from functools import cached_property
+from itertools import repeat
 from typing import Any
 
 import spacy
-from spacy.attrs import HEAD, POS
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS, TAG
 from spacy.language import Language
-from spacy.symbols import AUX, VERB
-from spacy.tokens import Doc, Span, Token
+from spacy.strings import StringStore
+from spacy.tokens import Doc, Span
 
 from kg.nlp.data import load_json
 from kg.nlp.entities import default_gazetteer
 from kg.nlp.extensions import doc_text
-from kg.nlp.spans import MentionIndex, SentenceIndex, sentence_bounds, token_indices
+from kg.nlp.spans import MentionIndex, SentenceIndex, sentence_bounds
 from kg.nlp.types import Actor, Event, Mention, TimeExpr, actor_key
 
 #: Parts of speech of a trigger: verbs (and auxiliaries read as verbs) and nouns.
@@ -89,10 +91,92 @@ JUDGING_VERBS = frozenset({"call", "describe", "term", "label", "brand", "welcom
 SPEECH_LEMMAS = frozenset({"say", "tell", "claim", "add", "write", "argue", "insist", "allege"})
 MOTION_WORDS = frozenset({"trip", "visit", "journey", "travel", "fly", "return", "go", "come"})
 COUNTED_DEPS = ("dobj", "nsubjpass", "nsubj")
+EVENT_ROLES = ("agent", "affected", "participants", "mediator")
 HEADLINE_ENDS = ".!?\"”’'):;"
 #: How far up the tree `_clause_anchor` looks for a verb.
 CLAUSE_WALK = 40
 NP_LEFT_DEPS = ("det", "amod", "compound", "nummod", "poss", "quantmod", "nmod", "advmod", "case")
+#: Forget the memoised hash -> string names past this many (the vocab keeps growing).
+NAMES_MAX = 500_000
+
+
+class _Word:
+    """One token's parse as plain Python attributes, named as on spaCy's `Token`: the rules read
+    a token's attributes and walk `head`/`children` many times, and every spaCy attribute read
+    costs several times a plain one, every `head`/`children` step a new `Token` object. One
+    `_Word` per token, so `==`, `in` and `is` compare positions (spaCy's root is its own head,
+    but a new object: `root.head is root` is false there, true here)."""
+
+    __slots__ = ("children", "dep_", "doc", "head", "i", "idx", "lemma_", "lower_", "pos_", "tag_",
+                 "text")  # fmt: skip
+
+    def __init__(
+        self,
+        doc: Doc,
+        i: int,
+        idx: int,
+        text: str,
+        lower: str,
+        lemma: str,
+        pos: str,
+        tag: str,
+        dep: str,
+    ) -> None:
+        """One argument per attribute, as `_words` maps the doc's columns onto them."""
+        self.doc = doc
+        self.i = i
+        self.idx = idx
+        self.text = text
+        self.lower_ = lower
+        self.lemma_ = lemma
+        self.pos_ = pos
+        self.tag_ = tag
+        self.dep_ = dep
+        self.head = self  # until `_words` links the tree
+        self.children: list[_Word] = []
+
+    @property
+    def subtree(self) -> list[_Word]:
+        """The word and its descendants in spaCy's order (left subtrees, self, right ones)."""
+        if not self.children:  # most words: spare the walk
+            return [self]
+        found = [w for c in self.children if c.i < self.i for w in c.subtree]
+        found.append(self)
+        found += [w for c in self.children if c.i > self.i for w in c.subtree]
+        return found
+
+    @property
+    def left_edge_i(self) -> int:
+        """The index of the leftmost word of the subtree, as spaCy records it."""
+        return self.doc[self.i].left_edge.i
+
+
+_NAMES: dict[int, str] = {}
+
+
+def _names(column: list[int], strings: StringStore) -> list[str]:
+    """The strings of a column of hashes, memoised across docs: a `StringStore` lookup costs
+    several times a dict hit, and a doc repeats the same few tags, labels and words."""
+    if len(_NAMES) > NAMES_MAX:
+        _NAMES.clear()
+    try:
+        return list(map(_NAMES.__getitem__, column))
+    except KeyError:
+        _NAMES.update((key, strings[key]) for key in column if key not in _NAMES)
+        return list(map(_NAMES.__getitem__, column))
+
+
+def _words(doc: Doc) -> list[_Word]:
+    """Every token of `doc` as a `_Word`, read with two `Doc.to_array` calls."""
+    columns = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP]).T.tolist()
+    strings = [_names(column, doc.vocab.strings) for column in columns]
+    offsets, starts = doc.to_array([HEAD, IDX]).astype("int64").T.tolist()
+    words = list(map(_Word, repeat(doc), range(len(starts)), starts, *strings))
+    for word, offset in zip(words, offsets, strict=True):
+        if offset:  # HEAD is relative; 0 for a root
+            word.head = words[word.i + offset]
+            word.head.children.append(word)
+    return words
 
 
 @spacy.registry.misc("newskg.event_lexicon.v1")
@@ -105,9 +189,9 @@ def event_lexicon(filename: str = "events.json") -> dict[str, Any]:
 class _Candidate:
     """A token that matched a trigger entry, before roles are read."""
 
-    token: Token
+    token: _Word
     entry: dict[str, Any]
-    end_token: Token
+    end_token: _Word
 
 
 @Language.factory(
@@ -131,6 +215,7 @@ class EventExtractor:
         for entry in lexicon["triggers"]:
             for lemma in entry["lemmas"]:
                 self.by_lemma.setdefault((lemma, entry["pos"]), []).append(entry)
+        self.trigger_lemmas = {lemma for lemma, _pos in self.by_lemma}
         self.light_verbs = set(lexicon["light_verbs"])
         self.mediator_verbs = set(lexicon["mediator_verbs"])
         self.mediator_nouns = set(lexicon["mediator_nouns"])
@@ -147,13 +232,24 @@ class EventExtractor:
         self.territory_nouns = set(lexicon["territory_nouns"])
         self.weapon_nouns = set(lexicon["weapon_nouns"])
         self.means_lemmas = set(lexicon["means_lemmas"])
+        #: (id(entry), "near" | "not_near" | "clause") -> that word list as a set, made once
+        self.entry_words = {
+            (id(entry), key): frozenset(entry.get(key, ()))
+            for entry in lexicon["triggers"]
+            for key in ("near", "not_near", "clause")
+        }
 
     # ------------------------------------------------------------------ pipeline entry
 
     def __call__(self, doc: Doc) -> Doc:
         state = _DocState(doc)
-        words = (doc[i] for i in token_indices(doc, POS=TRIGGER_POS))  # the others never match
-        candidates = [c for c in (self._match(t) for t in words) if c is not None]
+        candidates = [
+            cand
+            for word in state.words
+            if word.pos_ in TRIGGER_POS  # the others never match
+            and word.lemma_.lower() in self.trigger_lemmas
+            and (cand := self._match(word)) is not None
+        ]
         candidates = self._filter_statements(candidates, state)
         candidates = self._suppress_objects(candidates)
         built = [(self._build(c, state), _is_given(c, state)) for c in candidates]
@@ -204,7 +300,7 @@ class EventExtractor:
         named = [k for k in named if k not in event.agent]
         return replace(event, affected=_unique(named)) if named else event
 
-    def _owners_of(self, tok: Token, state: _DocState) -> list[str]:
+    def _owners_of(self, tok: _Word, state: _DocState) -> list[str]:
         """The actor a noun names, or the country of a weapon ("Russian drones")."""
         found = self._actors_for(tok, state, create=False)
         if not found and tok.lemma_.lower() in self.weapon_nouns:
@@ -213,7 +309,7 @@ class EventExtractor:
 
     # ------------------------------------------------------------------ triggers
 
-    def _match(self, token: Token) -> _Candidate | None:
+    def _match(self, token: _Word) -> _Candidate | None:
         """The first lexicon entry `token` triggers, if any."""
         pos = "VERB" if token.pos_ in ("VERB", "AUX") else "NOUN" if token.pos_ == "NOUN" else None
         if pos is None:
@@ -225,7 +321,7 @@ class EventExtractor:
                 return _Candidate(token, entry, end)
         return None
 
-    def _fits(self, token: Token, entry: dict[str, Any]) -> Token | None:
+    def _fits(self, token: _Word, entry: dict[str, Any]) -> _Word | None:
         """The trigger's last token when `token` satisfies the entry's constraints, else None."""
         end = token
         if "prt" in entry:
@@ -237,14 +333,14 @@ class EventExtractor:
             end = max(end, prts[0], key=lambda t: t.i)
         if "near" in entry or "not_near" in entry:  # "say" and others need no neighbours
             near = _deep_lemmas(token) if entry.get("deep") else _near_lemmas(token)
-            if "near" in entry and not near & set(entry["near"]):
+            if "near" in entry and not near & self.entry_words[id(entry), "near"]:
                 return None
-            if near & set(entry.get("not_near", ())):
+            if near & self.entry_words[id(entry), "not_near"]:
                 return None
         small_clause = token.tag_ == "VBN" and token.dep_ in ("ccomp", "xcomp", "oprd")
         if entry.get("passive") and not (_is_passive(token) or small_clause):  # "ordered him held"
             return None
-        if "clause" in entry and not _clause_lemmas(token) & set(entry["clause"]):
+        if "clause" in entry and not _clause_lemmas(token) & self.entry_words[id(entry), "clause"]:
             return None
         if entry.get("ordered") and not _ordered(token):
             return None
@@ -288,7 +384,7 @@ class EventExtractor:
                     return False
         return not (token.lemma_ == "call" and quote is None and not reported)
 
-    def _speakers(self, token: Token, state: _DocState) -> list[str]:
+    def _speakers(self, token: _Word, state: _DocState) -> list[str]:
         if token.pos_ == "NOUN":
             args = [c for c in token.children if c.dep_ == "poss"]
         else:
@@ -348,6 +444,7 @@ class EventExtractor:
             roles["participants"] = _unique(parts)
             roles["agent"], roles["affected"] = [], []
         start, end = token.idx, cand.end_token.idx + len(cand.end_token.text)
+        state.note_trigger(start, end, token)
         quote = state.quote_span(sent) if etype == "Statement" else None
         sent_start, sent_end = sentence_bounds(sent, state.text)
         modality = self._modality(token)
@@ -411,7 +508,7 @@ class EventExtractor:
         roles["affected"] = [k for k in roles["affected"] if k not in roles["agent"]]
         return roles
 
-    def _owner(self, tok: Token, state: _DocState) -> Token:
+    def _owner(self, tok: _Word, state: _DocState) -> _Word:
         """For a target that names no actor, the actor it belongs to: "sanctions on Venezuela's
         oil sector" -> Venezuela, "Polish airspace" -> Poland, "the conduct of Iran" -> Iran."""
         if self._actors_for(tok, state, create=False) or self._is_group(tok):
@@ -424,7 +521,7 @@ class EventExtractor:
         return tok
 
     def _keys(
-        self, tokens: list[Token], state: _DocState, *, agent: bool = False, target: bool = False
+        self, tokens: list[_Word], state: _DocState, *, agent: bool = False, target: bool = False
     ) -> list[str]:
         """Actor keys for role tokens; weapons stand for their country as agents ("Russian
         drones struck" -> Russia) and are a group of their own as targets ("shot down drones")."""
@@ -439,9 +536,9 @@ class EventExtractor:
             keys.extend(found)
         return _unique(keys)
 
-    def _demonym_country(self, tok: Token, state: _DocState) -> list[str]:
+    def _demonym_country(self, tok: _Word, state: _DocState) -> list[str]:
         """The country a demonym modifier names ("Polish airspace", "Russian drones")."""
-        for child in tok.doc[tok.left_edge.i : tok.i]:
+        for child in state.words[tok.left_edge_i : tok.i]:
             if child.dep_ in ("amod", "compound"):
                 key = state.country_for_demonym(child.text)
                 if key is not None:
@@ -450,7 +547,7 @@ class EventExtractor:
 
     # ------------------------------------------------------------------ verb arguments
 
-    def _subjects(self, verb: Token) -> tuple[list[Token], list[Token]]:
+    def _subjects(self, verb: _Word) -> tuple[list[_Word], list[_Word]]:
         """Active and passive subjects of a verb, inherited through conj/xcomp/relcl/acl heads."""
         subj = [c for c in verb.children if c.dep_ in SUBJ_DEPS]
         subjpass = [c for c in verb.children if c.dep_ in PASS_SUBJ_DEPS]
@@ -463,7 +560,7 @@ class EventExtractor:
             return ([], [head]) if verb.tag_ == "VBN" else ([head], [])
         if (verb.dep_ == "conj" or _bare_participle(verb)) and head is not verb:
             h_subj, h_pass = self._subjects(head)
-            objectless = not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.children)
+            objectless = not _has_child(verb, ("dobj", "ccomp", "xcomp"))
             if _is_passive(verb) or (h_pass and (verb.tag_ == "VBN" or objectless)):
                 return [], h_pass or h_subj  # "was arrested and found guilty" (VBD misread)
             return h_subj, []
@@ -475,7 +572,7 @@ class EventExtractor:
             return (h_subj or h_pass), []
         return [], []
 
-    def _verb_args(self, verb: Token) -> tuple[list[Token], ...]:
+    def _verb_args(self, verb: _Word) -> tuple[list[_Word], ...]:
         if _ordered(verb):  # "a court ordered him jailed": the court jails him
             order = verb.head.head if verb.dep_ == "acl" else verb.head
             held = [c for c in verb.children if c.dep_ in SUBJ_DEPS + PASS_SUBJ_DEPS]
@@ -518,9 +615,9 @@ class EventExtractor:
 
     # ------------------------------------------------------------------ noun arguments
 
-    def _noun_args(self, noun: Token, entry: dict[str, Any]) -> tuple[list[Token], ...]:
-        agents: list[Token] = []
-        affected: list[Token] = []
+    def _noun_args(self, noun: _Word, entry: dict[str, Any]) -> tuple[list[_Word], ...]:
+        agents: list[_Word] = []
+        affected: list[_Word] = []
         poss = [c for c in noun.children if c.dep_ == "poss"]
         if entry.get("poss") == "affected":
             affected += poss
@@ -558,8 +655,8 @@ class EventExtractor:
         return agents, affected, parts, mediators
 
     def _typed_preps(
-        self, token: Token, etype: str, agents: list[Token], affected: list[Token]
-    ) -> tuple[list[Token], list[Token]]:
+        self, token: _Word, etype: str, agents: list[_Word], affected: list[_Word]
+    ) -> tuple[list[_Word], list[_Word]]:
         """Type-specific prepositional roles: "sanctions on X", "protest against Y"."""
         holders = [token] + [c for c in token.children if c.dep_ == "dobj"]
         if etype in ("SanctionsImposition", "SanctionsRelief"):
@@ -590,14 +687,14 @@ class EventExtractor:
 
     # ------------------------------------------------------------------ actors for tokens
 
-    def _actors_for(self, tok: Token, state: _DocState, *, create: bool) -> list[str]:
+    def _actors_for(self, tok: _Word, state: _DocState, *, create: bool) -> list[str]:
         tok = _resolve_relative([tok])[0]
         if tok.lemma_.lower() in DELEGATE_NOUNS:  # "representatives of A and B" act for A, B
             objs = _expand(_prep_objects(tok, ("of",)))
             keys = [k for o in objs for k in self._actors_for(o, state, create=False)]
             if keys:
                 return _unique(keys)
-        mention = state.index.for_token(tok)
+        mention = state.mention_of(tok)
         if mention is not None and mention.actor in state.actors:
             return [mention.actor]
         if tok.pos_ == "PRON":
@@ -610,7 +707,7 @@ class EventExtractor:
             return []
         if tok.lemma_.lower() in GOVERNMENT_NOUNS:
             for obj in _prep_objects(tok, ("of",)):
-                hit = state.index.for_token(obj)
+                hit = state.mention_of(obj)
                 if hit is not None and hit.actor in state.actors:
                     return [hit.actor]
             if country := self._demonym_country(tok, state):
@@ -623,7 +720,7 @@ class EventExtractor:
             return [state.add_group(_np_span(tok))]
         return []
 
-    def _is_group(self, tok: Token) -> bool:
+    def _is_group(self, tok: _Word) -> bool:
         if tok.pos_ not in ("NOUN", "NUM"):
             return False
         lemma = tok.lemma_.lower()
@@ -633,7 +730,7 @@ class EventExtractor:
 
     # ------------------------------------------------------------------ place, count, modality
 
-    def _location(self, token: Token, etype: str, state: _DocState) -> str | None:
+    def _location(self, token: _Word, etype: str, state: _DocState) -> str | None:
         """ "in/at/near X" on the trigger or its object; else on another word of the trigger's
         clause ("was detained in a raid on his home in Tehran"); else where a trip in the clause
         went ("detained while on a trip to X")."""
@@ -657,7 +754,7 @@ class EventExtractor:
             return _place_after(trips, ("to",), state)
         return None
 
-    def _count(self, affected: list[Token], etype: str, state: _DocState) -> int | None:
+    def _count(self, affected: list[_Word], etype: str, state: _DocState) -> int | None:
         """How many were affected: "30 prisoners", "the five", "A and 13 other prisoners" (14),
         or a list of three or more named people; never a year or "two nights"."""
         if etype in self.symmetric or etype == "Statement":
@@ -669,7 +766,8 @@ class EventExtractor:
             if tok.lower_ in ("them", "they"):
                 # "released the 222 and deported them": the count of the people named before
                 sent = state.sentences.of(tok)
-                before = [t for t in sent if t.i < tok.i and t.dep_ in COUNTED_DEPS]
+                words = state.words[sent.start : sent.end]
+                before = [t for t in words if t.i < tok.i and t.dep_ in COUNTED_DEPS]
                 for antecedent in reversed(before):
                     if antecedent.pos_ == "NUM" or any(
                         c.dep_ == "nummod" for c in antecedent.children
@@ -703,7 +801,7 @@ class EventExtractor:
             return len(named)
         return None
 
-    def _number(self, tokens: list[Token]) -> int | None:
+    def _number(self, tokens: list[_Word]) -> int | None:
         """An integer from digits ("1,200", "1.2 million") or number words ("two dozen")."""
         total, current = 0, 0
         for tok in sorted(tokens, key=lambda t: t.i):
@@ -726,24 +824,25 @@ class EventExtractor:
         value = total + current
         return int(value) if value and value == int(value) else None
 
-    def _modality(self, token: Token) -> str:
+    def _modality(self, token: _Word) -> str:
         if self._negated(token):
             return "negated"
         if self._hypothetical(token):
             return "hypothetical"
         return "asserted"
 
-    def _negated(self, token: Token) -> bool:
-        if any(c.dep_ == "neg" or c.lower_ in ("no", "never") for c in token.children):
-            return True
+    def _negated(self, token: _Word) -> bool:
+        for child in token.children:
+            if child.dep_ == "neg" or child.lower_ in ("no", "never"):
+                return True
         head = token.head
         if token.dep_ == "xcomp" and head.lemma_ in self.neg_governors:
             return True
-        if token.dep_ == "xcomp" and any(c.dep_ == "neg" for c in head.children):
+        if token.dep_ == "xcomp" and _has_child(head, ("neg",)):
             return True
         return token.pos_ == "NOUN" and head.lower_ == "without"
 
-    def _hypothetical(self, token: Token) -> bool:
+    def _hypothetical(self, token: _Word) -> bool:
         for child in token.children:
             if child.dep_ == "aux" and child.lower_ in self.modals:
                 return True
@@ -767,9 +866,9 @@ class EventExtractor:
             head = tok.head
             if head.lemma_ in self.hyp_governors and tok.dep_ != "advcl":
                 return True
-            if any(c.dep_ == "aux" and c.lower_ in self.modals for c in head.children):
+            if _has_child_word(head, "aux", self.modals):
                 return tok.dep_ != "advcl"
-            if any(c.dep_ == "mark" and c.lower_ in self.hyp_marks for c in head.children):
+            if _has_child_word(head, "mark", self.hyp_marks):
                 return True
             if tok.dep_ in ("ccomp", "advcl"):
                 return False
@@ -782,18 +881,21 @@ class _DocState:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.words = _words(doc)
         self.text = doc_text(doc)
         self.actors: dict[str, Actor] = dict(doc._.actors or {})
         self.mentions: list[Mention] = list(doc._.mentions or [])
         self.index = MentionIndex(doc)
-        self.times: list[tuple[TimeExpr, Token]] = []
+        self.times: list[tuple[TimeExpr, _Word]] = []
         for time in doc._.times or []:
             span = doc.char_span(time.start, time.end, alignment_mode="expand")
             if span is not None and len(span):
-                self.times.append((time, span.root))
+                self.times.append((time, self.words[span.root.i]))
         self._home: str | None = None
         self._quotes: dict[int, tuple[int, int] | None] = {}
-        self._triggers: dict[tuple[int, int], Token | None] = {}
+        self._triggers: dict[tuple[int, int], _Word | None] = {}
+        self._mentions_at: dict[int, Mention | None] = {}
+        self._sentence_times: dict[int, list[tuple[TimeExpr, _Word]]] = {}
 
     @cached_property
     def sentences(self) -> SentenceIndex:
@@ -808,41 +910,58 @@ class _DocState:
             self._quotes[sent.start] = match.span(1) if match else None
         return self._quotes[sent.start]
 
-    def trigger_token(self, event: Event) -> Token | None:
+    def times_in(self, sent: Span) -> list[tuple[TimeExpr, _Word]]:
+        """The time expressions starting in a sentence, with their root words; listed once per
+        sentence, as both the date and the presupposition rules ask for them per trigger."""
+        if sent.start not in self._sentence_times:
+            start, end = sent.start_char, sent.end_char
+            self._sentence_times[sent.start] = [x for x in self.times if start <= x[0].start < end]
+        return self._sentence_times[sent.start]
+
+    def mention_of(self, word: _Word) -> Mention | None:
+        """`index.for_token`, looked up once per word: the role and place rules ask again
+        about the same words."""
+        if word.i not in self._mentions_at:
+            self._mentions_at[word.i] = self.index.for_token(word)
+        return self._mentions_at[word.i]
+
+    def note_trigger(self, start: int, end: int, word: _Word) -> None:
+        """Record the word an event is built on: `trigger_token` finds it without `char_span`
+        (the first token of the trigger's characters is the word they start with)."""
+        self._triggers[start, end] = word
+
+    def trigger_token(self, event: Event) -> _Word | None:
         """The first token of an event's trigger, looked up once per trigger: deduplication
         compares every pair of events."""
         where = (event.start, event.end)
         if where not in self._triggers:
             span = self.doc.char_span(event.start, event.end, alignment_mode="expand")
-            self._triggers[where] = span[0] if span is not None and len(span) else None
+            found = span is not None and len(span)
+            self._triggers[where] = self.words[span.start] if found else None
         return self._triggers[where]
 
     @cached_property
     def clause_verbs(self) -> list[int]:
         """For every token, the index of the first verb at or above it (else where the walk
         stops: the root): `_clause_anchor(token, verb) == verb` exactly when it is `verb.i`.
-        Walked once over index arrays, not per event over `Token` objects."""
-        offsets, tags = self.doc.to_array([HEAD, POS]).astype("int64").T.tolist()
-        heads = [i + offset for i, offset in enumerate(offsets)]  # HEAD is relative
-        verbs = [tag in (VERB, AUX) for tag in tags]
+        Walked once over the words, not per event."""
         found = []
-        for cur in range(len(heads)):
-            for _ in range(CLAUSE_WALK):
-                if verbs[cur] or heads[cur] == cur:
-                    break
-                cur = heads[cur]
-            found.append(cur)
+        for cur in self.words:
+            steps = 0
+            while steps < CLAUSE_WALK and cur.pos_ not in ("VERB", "AUX") and cur.head is not cur:
+                cur = cur.head
+                steps += 1
+            found.append(cur.i)
         return found
 
     @cached_property
-    def preps(self) -> dict[int, list[Token]]:
+    def preps(self) -> dict[int, list[_Word]]:
         """Head index -> its "prep" dependents in text order, as `head.children` gives them:
         found once for the place rules, which look under every word of a clause."""
-        found: dict[int, list[Token]] = {}
-        for i in token_indices(self.doc, DEP={"prep"}):
-            head = self.doc[i].head.i
-            if head != i:
-                found.setdefault(head, []).append(self.doc[i])
+        found: dict[int, list[_Word]] = {}
+        for word in self.words:
+            if word.dep_ == "prep" and word.head is not word:
+                found.setdefault(word.head.i, []).append(word)
         return found
 
     @cached_property
@@ -853,11 +972,11 @@ class _DocState:
             members.setdefault(verb, []).append(i)
         return members
 
-    def clause(self, verb: Token, sent: Span) -> list[Token]:
+    def clause(self, verb: _Word, sent: Span) -> list[_Word]:
         """The tokens of `sent` in the clause of `verb` (a VERB or AUX), in text order: those
         for which `_clause_anchor(token, verb) == verb`."""
         members = self._clause_members.get(verb.i, [])
-        return [self.doc[i] for i in members if sent.start <= i < sent.end]
+        return [self.words[i] for i in members if sent.start <= i < sent.end]
 
     def default_place(self, event: Event) -> Event:
         """A place for an event of a type that always happens somewhere and whose text names
@@ -923,9 +1042,14 @@ class _DocState:
     def places_out_of_roles(self, event: Event) -> Event:
         """Only actors fill roles: a capital in a role stands for its country, another place is
         the event's location (the shapes reject a `nkg:Location` as agent or affected)."""
+        filled = [getattr(event, role) for role in EVENT_ROLES]
+        if all(len(set(keys)) == len(keys) for keys in filled) and not any(
+            self._is_place(key) for keys in filled for key in keys
+        ):
+            return event  # nothing to move or merge: spare the copy
         location = event.location
         roles = {}
-        for role in ("agent", "affected", "participants", "mediator"):
+        for role in EVENT_ROLES:
             keys = []
             for key in getattr(event, role):
                 actor = self.actors.get(key)
@@ -940,6 +1064,10 @@ class _DocState:
                         location = key
             roles[role] = _unique(keys)
         return replace(event, location=location, **roles)
+
+    def _is_place(self, key: str) -> bool:
+        actor = self.actors.get(key)
+        return actor is not None and actor.type == "Location"
 
     def country_of_region(self, place: Actor) -> str | None:
         """The key of the country a compass region names ("western Ukraine"), if any."""
@@ -966,7 +1094,7 @@ class _DocState:
             actor.aliases.add(alias)
         return key
 
-    def pronoun_antecedent(self, tok: Token) -> str | None:
+    def pronoun_antecedent(self, tok: _Word) -> str | None:
         """Fallback for he/she/his/her without a pronoun mention: the nearest earlier person."""
         if tok.lower_ not in ("he", "she", "him", "her", "his", "hers"):
             return None
@@ -981,13 +1109,13 @@ class _DocState:
 # ---------------------------------------------------------------------- helpers
 
 
-def _is_passive(verb: Token) -> bool:
-    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
+def _is_passive(verb: _Word) -> bool:
+    return _has_child(verb, ("auxpass", "nsubjpass")) or (
         verb.tag_ == "VBN" and verb.dep_ in ("acl", "conj") and verb.head.pos_ != "VERB"
     )
 
 
-def _near_lemmas(token: Token) -> set[str]:
+def _near_lemmas(token: _Word) -> set[str]:
     """Lemmas of the trigger's children and grandchildren (through "a swath of"), of a noun's
     head (through a prep) and of the noun a participle or relative clause modifies."""
     near: set[str] = set()
@@ -1000,30 +1128,33 @@ def _near_lemmas(token: Token) -> set[str]:
             if grand.lower_ == "of" and child.lemma_.lower() in QUANTITY_NOUNS:
                 near.update(g.lemma_.lower() for g in grand.children if g.dep_ == "pobj")
     head = token.head
-    if token.dep_ in ("acl", "relcl") and head is not token:  # "sanctions targeting X"
+    if token.dep_ in ("acl", "relcl"):  # "sanctions targeting X"
         near.add(head.lemma_.lower())
-    if head is not token and token.pos_ != "VERB":
+    if token.pos_ != "VERB":  # a root noun adds its own lemma: its head is itself
         near.add(head.lemma_.lower())
-        if head.pos_ == "ADP" and head.head is not head:
+        if head.pos_ == "ADP":
             near.add(head.head.lemma_.lower())
     return near
 
 
-def _clause_lemmas(token: Token) -> set[str]:
+def _clause_lemmas(token: _Word) -> set[str]:
     """Lemmas and words of the clauses a speech verb reports ("said the vote was rigged");
     "not/neither ... fair" counts as "unfair"."""
     words: set[str] = set()
     stack = [c for c in token.children if c.dep_ in ("ccomp", "parataxis")]
     while stack:
         tok = stack.pop()
-        words.update((tok.lemma_.lower(), tok.lower_))
-        stack.extend(c for c in tok.children if c.dep_ not in ("relcl", "acl"))
+        words.add(tok.lemma_.lower())
+        words.add(tok.lower_)
+        for child in tok.children:
+            if child.dep_ not in ("relcl", "acl"):
+                stack.append(child)
     if "fair" in words and words & {"not", "n't", "neither", "nor", "never"}:
         words.add("unfair")
     return words
 
 
-def _deep_lemmas(token: Token) -> set[str]:
+def _deep_lemmas(token: _Word) -> set[str]:
     """Lemmas and words of the trigger's phrase, without its verb clauses."""
     near = _near_lemmas(token)
     for child in token.children:
@@ -1031,25 +1162,27 @@ def _deep_lemmas(token: Token) -> set[str]:
         if clause and child.pos_ in ("VERB", "AUX"):  # "called [his arrest a coup]" stays
             continue
         for t in child.subtree:
-            near.update((t.lemma_.lower(), t.lower_))
+            near.add(t.lemma_.lower())
+            near.add(t.lower_)
     return near
 
 
-def _place_after(holders: list[Token], preps: tuple[str, ...], state: _DocState) -> str | None:
+def _place_after(holders: list[_Word], preps: tuple[str, ...], state: _DocState) -> str | None:
     """The first place named by a place preposition on one of `holders` ("in the town of X")."""
-    for prep in (p for h in holders for p in state.preps.get(h.i, [])):
-        if prep.lower_ not in preps:
-            continue
-        for obj in (c for c in prep.children if c.dep_ == "pobj"):
-            for cand in [obj, *_prep_objects(obj, ("of",))]:
-                mention = state.index.for_token(cand)
-                actor = state.actors.get(mention.actor) if mention else None
-                if actor is not None and actor.type in PLACE_TYPES:
-                    return actor.key
+    for holder in holders:
+        for prep in state.preps.get(holder.i, ()):
+            if prep.lower_ not in preps:
+                continue
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                for cand in [obj, *_prep_objects(obj, ("of",))]:
+                    mention = state.mention_of(cand)
+                    actor = state.actors.get(mention.actor) if mention else None
+                    if actor is not None and actor.type in PLACE_TYPES:
+                        return actor.key
     return None
 
 
-def _ordered(token: Token) -> bool:
+def _ordered(token: _Word) -> bool:
     """ "ordered him held", "ordered that he be kept": a participle an order verb governs."""
     head = token.head
     if token.dep_ == "acl" and head.dep_ == "dobj":
@@ -1059,7 +1192,7 @@ def _ordered(token: Token) -> bool:
     return token.tag_ in ("VBN", "VBD") and head.lemma_.lower() in ORDER_VERBS
 
 
-def _reported_by(token: Token, speech: dict[int, str], etype: str) -> bool:
+def _reported_by(token: _Word, speech: dict[int, str], etype: str) -> bool:
     """Whether a trigger sits in the clause a speech trigger of its own type reports."""
     cur = token
     while cur.dep_ in ("ccomp", "parataxis") and cur.head is not cur:
@@ -1069,7 +1202,7 @@ def _reported_by(token: Token, speech: dict[int, str], etype: str) -> bool:
     return False
 
 
-def _orders_custody(verb: Token, verb_types: dict[int, str]) -> bool:
+def _orders_custody(verb: _Word, verb_types: dict[int, str]) -> bool:
     """ "A judge ordered him held for 30 days": an order that is itself an arrest, sentence,
     release or deportation is that event, not a request."""
     if verb.lemma_.lower() not in ORDER_VERBS:
@@ -1080,7 +1213,7 @@ def _orders_custody(verb: Token, verb_types: dict[int, str]) -> bool:
     return any(verb_types.get(c.i) in CUSTODY_TYPES for c in clauses)
 
 
-def _requested(token: Token, verb_types: dict[int, str]) -> bool:
+def _requested(token: _Word, verb_types: dict[int, str]) -> bool:
     """Whether a trigger is what a request asks for ("urged Moscow to release them", "wants to
     win the release of more"): the request is the event, the release only its aim."""
     cur = token if token.pos_ in ("VERB", "AUX") else _governing_verb(token)
@@ -1093,18 +1226,18 @@ def _requested(token: Token, verb_types: dict[int, str]) -> bool:
     return False
 
 
-def _in_time(token: Token, state: _DocState) -> bool:
+def _in_time(token: _Word, state: _DocState) -> bool:
     """Whether a token lies inside a time expression ("in 2021")."""
     return any(t.start <= token.idx < t.end for t, _ in state.times)
 
 
-def _is_person(token: Token, state: _DocState) -> bool:
-    mention = state.index.for_token(token)
+def _is_person(token: _Word, state: _DocState) -> bool:
+    mention = state.mention_of(token)
     actor = state.actors.get(mention.actor) if mention else None
     return actor is not None and actor.type == "Person"
 
 
-def _governing_verb(token: Token) -> Token | None:
+def _governing_verb(token: _Word) -> _Word | None:
     """The verb a noun is the object of, directly or through one preposition."""
     head = token.head
     if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in QUANTITY_NOUNS:
@@ -1116,7 +1249,7 @@ def _governing_verb(token: Token) -> Token | None:
     return None
 
 
-def _prep_objects(token: Token, preps: tuple[str, ...], dep: str = "prep") -> list[Token]:
+def _prep_objects(token: _Word, preps: tuple[str, ...], dep: str = "prep") -> list[_Word]:
     return [
         g
         for c in token.children
@@ -1126,7 +1259,7 @@ def _prep_objects(token: Token, preps: tuple[str, ...], dep: str = "prep") -> li
     ]
 
 
-def _along_with(token: Token) -> list[Token]:
+def _along_with(token: _Word) -> list[_Word]:
     """ "freed A along with 13 other prisoners" -> the 13 other prisoners."""
     found = []
     for prep in (
@@ -1136,16 +1269,19 @@ def _along_with(token: Token) -> list[Token]:
     return found
 
 
-def _help_of(token: Token, nouns: set[str]) -> list[Token]:
+def _help_of(token: _Word, nouns: set[str]) -> list[_Word]:
     """ "with the help of X", "through the mediation of X" -> X."""
     found = []
-    for prep in (c for c in token.children if c.dep_ == "prep"):
-        for noun in (g for g in prep.children if g.dep_ == "pobj" and g.lemma_ in nouns):
-            found += _prep_objects(noun, ("of", "from", "by"))
+    for prep in token.children:
+        if prep.dep_ != "prep":
+            continue
+        for noun in prep.children:
+            if noun.dep_ == "pobj" and noun.lemma_ in nouns:
+                found += _prep_objects(noun, ("of", "from", "by"))
     return found
 
 
-def _resolve_relative(tokens: list[Token]) -> list[Token]:
+def _resolve_relative(tokens: list[_Word]) -> list[_Word]:
     """Replace a relative pronoun by the noun its clause modifies."""
     out = []
     for tok in tokens:
@@ -1156,26 +1292,26 @@ def _resolve_relative(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def _expand(tokens: list[Token]) -> list[Token]:
+def _expand(tokens: list[_Word]) -> list[_Word]:
     """Follow coordination: "X, Y and Z" -> X, Y, Z."""
-    out: list[Token] = []
+    out: list[_Word] = []
     stack = list(tokens)
     while stack:
         tok = stack.pop(0)
         if tok in out:
             continue
         out.append(tok)
-        stack.extend(c for c in tok.children if c.dep_ == "conj")
+        stack += [c for c in tok.children if c.dep_ == "conj"]
     return out
 
 
-def _with_including(tokens: list[Token]) -> list[Token]:
+def _with_including(tokens: list[_Word]) -> list[_Word]:
     """Add the members named in "X, including A and B"."""
     extra = [t for tok in tokens for t in _prep_objects(tok, ("including",))]
     return tokens + _expand(extra)
 
 
-def _np_span(tok: Token) -> Span:
+def _np_span(tok: _Word) -> Span:
     """The noun phrase headed by `tok`, without relative clauses, appositions or coordination."""
     keep = [tok]
     for child in tok.children:
@@ -1187,7 +1323,7 @@ def _np_span(tok: Token) -> Span:
     return tok.doc[lo : hi + 1]
 
 
-def _clause_anchor(tok: Token, stop: Token) -> Token:
+def _clause_anchor(tok: _Word, stop: _Word) -> _Word:
     """The first verb (or `stop`) above a token: the clause a time expression belongs to."""
     cur = tok
     for _ in range(CLAUSE_WALK):
@@ -1199,7 +1335,7 @@ def _clause_anchor(tok: Token, stop: Token) -> Token:
     return cur
 
 
-def _verb_above(token: Token) -> Token | None:
+def _verb_above(token: _Word) -> _Word | None:
     """The first verb above a token (the clause a noun trigger sits in)."""
     cur = token
     for _ in range(40):
@@ -1211,22 +1347,22 @@ def _verb_above(token: Token) -> Token | None:
     return None
 
 
-def _bare_participle(verb: Token) -> bool:
+def _bare_participle(verb: _Word) -> bool:
     """A participle the parser hangs as an adverbial clause while it continues a list of verbs
     ("was arrested in 2011, convicted of fraud and sentenced"): no subject, no conjunction."""
     return (
         verb.dep_ == "advcl"
         and verb.tag_ == "VBN"
         and not _has_subject(verb)
-        and not any(c.dep_ in ("mark", "advmod") for c in verb.children)
+        and not _has_child(verb, ("mark", "advmod"))
     )
 
 
-def _shares_time(verb: Token) -> bool:
+def _shares_time(verb: _Word) -> bool:
     """Whether a verb takes the time of the word above it: a controlled or coordinated verb
     ("tried to flee", "was arrested in 2011 and convicted"), not a copula's new clause; a
     participle or "in which" clause on a noun shares the noun's time."""
-    if any(c.dep_ == "advmod" and c.lower_ in LATER_WORDS for c in verb.children):
+    if _has_child_word(verb, "advmod", LATER_WORDS):
         return False  # "was detained in 2015 and later sentenced": some undated time after
     if (verb.dep_ == "acl" and verb.tag_ == "VBG") or _ordered(verb):
         return True  # "a video urging Russians to ...", "ordered him held": the main time
@@ -1241,13 +1377,13 @@ def _shares_time(verb: Token) -> bool:
     return verb.head.pos_ == "AUX" and verb.dep_ == "conj" and not _has_subject(verb)
 
 
-def _narrative_relative(verb: Token) -> bool:
+def _narrative_relative(verb: _Word) -> bool:
     """A non-restrictive relative clause in the simple past (", which lifted ...", ", who
     dismissed ..."): the lead's next step, told at the time of the clause it hangs in; not a
     perfect or passive background clause (", who had been jailed ...")."""
     if verb.dep_ != "relcl" or verb.tag_ != "VBD":
         return False
-    if any(c.dep_ in ("aux", "auxpass", "neg") for c in verb.children):
+    if _has_child(verb, ("aux", "auxpass", "neg")):
         return False
     subject = [c for c in verb.children if c.dep_ in SUBJ_DEPS]
     if not subject or subject[0].lower_ not in ("who", "which"):
@@ -1256,7 +1392,7 @@ def _narrative_relative(verb: Token) -> bool:
     return first is not None and first.text == ","
 
 
-def _same_time_clause(verb: Token) -> bool:
+def _same_time_clause(verb: _Word) -> bool:
     """An adverbial clause happening with its main clause: "as/while/when ...", or a purpose
     "to demand ..." (never "after/before/since ...")."""
     if verb.dep_ != "advcl":
@@ -1266,10 +1402,10 @@ def _same_time_clause(verb: Token) -> bool:
         return marks <= SAME_TIME_MARKS
     if verb.tag_ == "VBG" and not _has_subject(verb):
         return True  # "imposed sanctions on Friday, accusing him of ...": a participial adjunct
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return _has_child_word(verb, "aux", ("to",))
 
 
-def _in_which(verb: Token) -> bool:
+def _in_which(verb: _Word) -> bool:
     """A relative clause opened by "in/during which" or "where": it tells what happened in
     the thing it modifies."""
     for child in verb.children:
@@ -1280,11 +1416,29 @@ def _in_which(verb: Token) -> bool:
     return False
 
 
-def _has_subject(verb: Token) -> bool:
-    return any(c.dep_ in SUBJ_DEPS + PASS_SUBJ_DEPS for c in verb.children)
+def _has_subject(verb: _Word) -> bool:
+    return _has_child(verb, SUBJ_DEPS + PASS_SUBJ_DEPS)
 
 
-def _own_times(anchor: Token, local: list[tuple[TimeExpr, Token]]) -> list[TimeExpr]:
+def _has_child(word: _Word, deps: Collection[str]) -> bool:
+    """Whether a child of `word` has one of the labels `deps`: a plain loop, as the modality and
+    tense rules ask it per trigger and `any` over a generator costs three times as much."""
+    for child in word.children:  # noqa: SIM110  (see above)
+        if child.dep_ in deps:
+            return True
+    return False
+
+
+def _has_child_word(word: _Word, dep: str, words: Collection[str]) -> bool:
+    """Whether a child of `word` labelled `dep` is one of `words` (lowercased); a loop, as in
+    `_has_child`."""
+    for child in word.children:  # noqa: SIM110  (see above)
+        if child.dep_ == dep and child.lower_ in words:
+            return True
+    return False
+
+
+def _own_times(anchor: _Word, local: list[tuple[TimeExpr, _Word]]) -> list[TimeExpr]:
     """Time expressions whose path up the tree reaches `anchor` before any other verb; for a
     "when" clause on a time ("in 2018, when police crushed ..."), that time."""
     own = [
@@ -1298,7 +1452,7 @@ def _own_times(anchor: Token, local: list[tuple[TimeExpr, Token]]) -> list[TimeE
     return own
 
 
-def _dates_clause(time: TimeExpr, root: Token, anchor: Token) -> bool:
+def _dates_clause(time: TimeExpr, root: _Word, anchor: _Word) -> bool:
     """Whether a time in the clause of `anchor` dates it. Not the start of a repeated action
     ("has jailed hundreds since 2018"; but "has been jailed since 2020" dates the jailing), nor
     a time that only modifies a noun ("over last year's crackdown", "whose 2018 reelection was
@@ -1309,7 +1463,7 @@ def _dates_clause(time: TimeExpr, root: Token, anchor: Token) -> bool:
         span is not None
         and span.start > 0
         and doc[span.start - 1].lower_ == "since"
-        and not any(c.dep_ == "auxpass" for c in anchor.children)
+        and not _has_child(anchor, ("auxpass",))
     ):
         return False
     if root.head == anchor:
@@ -1329,12 +1483,12 @@ def _dates_clause(time: TimeExpr, root: Token, anchor: Token) -> bool:
     )
 
 
-def _date(token: Token, state: _DocState) -> str | None:
+def _date(token: _Word, state: _DocState) -> str | None:
     """The time expression of the trigger's clause, nearest first; never the publication date.
     A noun trigger takes its clause's time; a verb coordinated with or controlled by a dated verb
     shares its time ("was arrested in 2010, convicted and sentenced", "tried to flee Monday")."""
     sent = state.sentences.of(token)
-    local = [(t, root) for t, root in state.times if sent.start_char <= t.start < sent.end_char]
+    local = state.times_in(sent)
     if not local:
         return None
     own = _own_times(token, local)
@@ -1363,7 +1517,7 @@ def _date(token: Token, state: _DocState) -> str | None:
     return best.value
 
 
-def _conj_partner(verb: Token) -> Token:
+def _conj_partner(verb: _Word) -> _Word:
     """The verb a subjectless conjunct really coordinates with. The parser often hangs it on
     the last verb before it ("demanded that they free him and condemned ...", "insisting he
     acted to protect them and accusing ..."): a past or -ing form joined to a verb of another
@@ -1372,7 +1526,7 @@ def _conj_partner(verb: Token) -> Token:
     if _has_subject(verb) or verb.tag_ not in ("VBD", "VBG"):
         return head
     mismatched = verb.tag_ != head.tag_ and not (verb.tag_ == "VBD" and head.tag_ == "VBN")
-    if not (mismatched or any(c.dep_ == "expl" for c in head.children)):
+    if not (mismatched or _has_child(head, ("expl",))):
         return head
     cur = head
     for _ in range(6):
@@ -1384,7 +1538,7 @@ def _conj_partner(verb: Token) -> Token:
     return head
 
 
-def _near_head_date(token: Token, state: _DocState) -> str | None:
+def _near_head_date(token: _Word, state: _DocState) -> str | None:
     """ "freed them on Saturday, hours after X": X's day is the main clause's day; "a day
     after X" is the day before it. Only for a main clause dated to the day."""
     if token.dep_ != "advcl" or token.head is token:
@@ -1412,13 +1566,13 @@ def _near_head_date(token: Token, state: _DocState) -> str | None:
     return (Date.fromisoformat(head_date) + timedelta(days=shift)).isoformat()
 
 
-def _names_in_subjects(subjects: list[Token], state: _DocState) -> list[str]:
+def _names_in_subjects(subjects: list[_Word], state: _DocState) -> list[str]:
     """Every named party inside a subject phrase ("Prime Minister A and Chancellor B" misparsed)."""
     keys: list[str] = []
     for subj in subjects:
         if subj.pos_ != "PROPN":
             continue
-        span = subj.doc[subj.left_edge.i : subj.i + 1]
+        span = subj.doc[subj.left_edge_i : subj.i + 1]
         for mention in state.index.for_span(span):
             actor = state.actors.get(mention.actor)
             if actor is not None and actor.type in ("Person", "Organization", "Country"):
@@ -1457,7 +1611,7 @@ def _is_given(cand: _Candidate, state: _DocState) -> bool:
     a time of its own ("his arrest in 2020") makes it a report."""
     token = cand.token
     sent = state.sentences.of(token)
-    local = [(t, root) for t, root in state.times if sent.start_char <= t.start < sent.end_char]
+    local = state.times_in(sent)
     if _own_times(token, local):
         return False
     if token.dep_ == "dobj" and _own_times(token.head, local):  # "launched its invasion in 2022"
@@ -1465,7 +1619,7 @@ def _is_given(cand: _Candidate, state: _DocState) -> bool:
     gerund = token.tag_ == "VBG" and token.dep_ in ("dobj", "pobj", "nsubj", "attr", "oprd")
     if cand.entry["pos"] == "VERB" and not gerund:  # "called the jailing X" is a noun use
         small_clause = token.head.dep_ == "dobj" and token.head.pos_ != "PRON"  # "saw X expelled"
-        own_time = any(c.dep_ in ("npadvmod", "tmod") for c in token.children)
+        own_time = _has_child(token, ("npadvmod", "tmod"))
         return token.dep_ == "acl" and token.tag_ == "VBN" and not small_clause and not own_time
     if token.dep_ == "pobj" and token.head.lower_ in GIVEN_PREPS:
         return True
@@ -1475,7 +1629,7 @@ def _is_given(cand: _Candidate, state: _DocState) -> bool:
         return True  # "a response to the incursion"
     if token.dep_ in ("dobj", "attr", "oprd") and token.head.lemma_.lower() in JUDGING_VERBS:
         return True  # "called the release a step", "called it the worst violation"
-    return any(c.dep_ == "poss" for c in token.children)
+    return _has_child(token, ("poss",))
 
 
 def _without_given(built: list[tuple[Event, bool]]) -> list[Event]:
@@ -1568,7 +1722,7 @@ def _restates(a: Event, b: Event, state: _DocState, entries: dict[str, int]) -> 
     return ta.pos_ != "VERB"
 
 
-def _conjoined(first: Token, later: Token) -> bool:
+def _conjoined(first: _Word, later: _Word) -> bool:
     """Whether `later` is a conjunct of `first` ("denounced X and accused Y")."""
     cur = later
     while cur.dep_ == "conj" and cur.head is not cur:
@@ -1578,7 +1732,7 @@ def _conjoined(first: Token, later: Token) -> bool:
     return False
 
 
-def _subject_lemmas(verb: Token) -> set[str]:
+def _subject_lemmas(verb: _Word) -> set[str]:
     """A verb's own subjects; none for a relative clause, which describes its antecedent
     ("a crackdown that killed 355")."""
     subjects = [c for c in verb.children if c.dep_ in SUBJ_DEPS + PASS_SUBJ_DEPS]
@@ -1667,7 +1821,7 @@ def _dedupe(events: list[Event], state: _DocState, entries: dict[str, int]) -> l
     kept: list[Event] = []
     for event in _one_statement_per_speaker(events, state):
         for i, other in enumerate(kept):
-            if _same_event(other, event, state, entries):
+            if other.type == event.type and _same_event(other, event, state, entries):
                 if _richness(event) > _richness(other) and other.sent_start != event.sent_start:
                     kept[i] = _merge(event, other)
                 else:
