@@ -10,7 +10,9 @@ import pytest
 from spacy.language import Language
 
 from kg.nlp import build_pipeline
-from kg.nlp.times import CASE_OUTLIERS
+from kg.nlp.times import CASE_OUTLIERS, TextScan, fold_case
+from kg.read import read_inputs
+from kg.resources import resource_dir
 from kg.settings import DEFAULT_MODEL
 
 FRIDAY = "2025-09-12"
@@ -165,28 +167,50 @@ def test_hours_later_is_the_last_day_named(nlp: Language) -> None:
     assert times(nlp, text, FRIDAY) == [("Monday", "2025-09-08"), ("Hours later", "2025-09-08")]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "On Tuesday, September 9, 2025 the court met; by the 3rd of March it had adjourned.",
-        "Talks resumed in Sept. 2024 and again in May of 2023, weeks before the vote.",
-        "Two HOURS LATER, and a few minutes after that, police arrived; moments before midnight.",
-        "They met between late Monday and early Wednesday, Three Days Later.",
-        "The Day After the vote, TODAY's talks and that same evening; the weeks before Sunday.",
-    ],
-)
-def test_a_rule_is_skipped_only_when_its_needed_part_is_missing(nlp: Language, text: str) -> None:
-    """Every match of a rule contains the part whose absence makes `find` skip the rule."""
+ANCHOR_TEXTS = [
+    "On Tuesday, September 9, 2025 the court met; by the 3rd of March it had adjourned.",
+    "Talks resumed in Sept. 2024 and again in May of 2023, weeks before the vote.",
+    "Two HOURS LATER, and a few minutes after that, police arrived; moments before midnight.",
+    "They met between late Monday and early Wednesday, Three Days Later.",
+    "The Day After the vote, TODAY's talks and that same evening; the weeks before Sunday.",
+    "twenty-one days ago, 3 weeks earlier, the following month, next week, last year, 1990s",
+    "Mid-June 2019,June 5th; 5 June; the 1st of Jan.; jan 3 (2021); $2020 1999% 2018/19 2017.5",
+    "Thursday\u2019s vote; Fri. 12 Sept. and the night before; the same\nmorning; THAT NIGHT",
+    "In \u0130zmir on \u017funday; the dotless \u0131 in Ayd\u0131n; the same_day; a_2020_b",
+    "earlier this month, later this year, the week after, in the days before, on the day",
+]
+
+
+def _spans(matches: object) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in matches]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("text", ANCHOR_TEXTS)
+def test_each_rule_tried_near_its_words_finds_what_a_scan_finds(nlp: Language, text: str) -> None:
+    """Anchored matching is exact: no match of a rule starts away from its anchor words."""
     grammar = nlp.get_pipe("newskg_times").grammar
-    checked = 0
-    for pattern in grammar.needs:
-        for match in pattern.finditer(text):
-            assert grammar._may_match(pattern, match.group(0), match.group(0).lower()), (
-                pattern.pattern[:40],
-                match.group(0),
-            )
-            checked += 1
-    assert checked  # the text exercises at least one skippable rule
+    scan = TextScan(text, fold_case(text))
+    found = 0
+    for pattern, anchor in grammar.anchors.items():
+        expected = _spans(pattern.finditer(text))
+        assert _spans(anchor.matches(scan)) == expected, pattern.pattern[:60]
+        found += len(expected)
+    assert found  # the text exercises the rules
+
+
+def test_every_rule_has_anchor_words(nlp: Language) -> None:
+    grammar = nlp.get_pipe("newskg_times").grammar
+    assert {pattern for pattern, _rule in grammar.rules} == set(grammar.anchors)
+
+
+def test_anchors_hold_on_the_sample_articles(nlp: Language) -> None:
+    grammar = nlp.get_pipe("newskg_times").grammar
+    texts = [a.text for a in read_inputs([str(resource_dir("articles"))])]  # type: ignore[union-attr]
+    assert texts
+    for text in texts:
+        scan = TextScan(text, fold_case(text))
+        for pattern, anchor in grammar.anchors.items():
+            assert _spans(anchor.matches(scan)) == _spans(pattern.finditer(text))
 
 
 def test_lowering_gives_the_letter_ignorecase_matches_but_for_the_outliers() -> None:
@@ -200,18 +224,7 @@ def test_lowering_gives_the_letter_ignorecase_matches_but_for_the_outliers() -> 
     assert outliers == CASE_OUTLIERS
 
 
-def test_skipped_rules_change_nothing(nlp: Language) -> None:
-    """A text lacking the needed parts resolves the same as the full grammar would."""
-    grammar = nlp.get_pipe("newskg_times").grammar
-    text = "The ministers will meet next Monday; the vote was last month."
-    assert not any(grammar._may_match(p, text, text.lower()) for p in grammar.needs)
-    assert times(nlp, text, FRIDAY) == [("next Monday", "2025-09-15"), ("last month", "2025-08")]
-
-
-def test_an_outlier_letter_scans_every_case_blind_rule(nlp: Language) -> None:
-    grammar = nlp.get_pipe("newskg_times").grammar
-    blind = [p for p in grammar.needs if p.flags & re.IGNORECASE]
-    assert blind and all(grammar._may_match(p, "no hint", None) for p in blind)
+def test_an_outlier_letter_changes_no_date(nlp: Language) -> None:
     text = "On Monday the Cabinet met in {}zmir; two hours later the talks ended."
     expected = [("Monday", "2025-09-08"), ("two hours later", "2025-09-08")]
     assert times(nlp, text.format("\u0130"), FRIDAY) == times(nlp, text.format("I"), FRIDAY)

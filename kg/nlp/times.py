@@ -307,28 +307,13 @@ class TimeGrammar:
                 self._year,
             ),
         ]
-        #: pattern -> a part every match of it contains, in lower case for a case-blind pattern.
-        #: The leading `\b` and optional words make the engine try a pattern at every position,
-        #: and case-blind matching is slow; the part starts on a literal and is matched with
-        #: case, so searching it first is cheap and a text without it skips the pattern's scan.
-        self.needs: dict[re.Pattern[str], re.Pattern[str]] = {
-            month_day: re.compile(rf"(?:{month_alt})\.?\s+\d\d?(?!\d)"),
-            day_month: re.compile(rf"\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{month_alt})"),
-            month_year: re.compile(rf"(?:{month_alt})\.?\s+(?:of\s+)?(?:1[89]|20)\d\d"),
-            offset: re.compile(r"(?:day|week|month|year)s?\s+(?:ago|later|earlier|before|after)"),
-            hours_away: re.compile(r"(?:hours|minutes|moments)\s+(?:later|earlier|after|before)"),
-            deictic: re.compile(r"today|yesterday|tomorrow|tonight"),
-            following: re.compile(r"the\s+(?:following|next)\s+(?:day|month|year)"),
-            day_around: re.compile(r"the\s+(?:day|night|morning|evening)\s+(?:after|before)"),
-            same_day: re.compile(r"(?:that|the\s+same)\s+(?:day|night|morning|afternoon|evening)"),
-            days_around: re.compile(r"the\s+(?:days|weeks)\s"),
-            weekday_range: re.compile(r"between\s"),
-        }
         months = _shortest_prefixes(words["months"])
         units = ("week", "month", "year")
         count_runs = _word_runs(self.numbers)
         #: pattern -> the words its matches hold, which `find` tries it near instead of scanning
-        #: the text; `find` consults `needs` only for a pattern without.
+        #: the text (a scan tries a pattern with a leading `\b` or optional words at every
+        #: position, and case-blind matching is slow). `tests/test_times.py` checks that each
+        #: anchor finds what `finditer` finds: update its words when a pattern changes.
         self.anchors: dict[re.Pattern[str], Anchor] = {
             anchor.pattern: anchor
             for anchor in (
@@ -346,29 +331,15 @@ class TimeGrammar:
                 Anchor(following, ("following", "next"), 1),
                 Anchor(day_around, ("after", "before"), 2),
                 Anchor(days_around, ("days", "week"), 1),
+                Anchor(same_day, ("day", "night", "morning", "afternoon", "evening"), 2),
             )
         }
 
-    def _may_match(self, pattern: re.Pattern[str], text: str, lowered: str | None) -> bool:
-        """False only when `text` lacks the part every match of `pattern` contains. A case-blind
-        pattern's part is looked for in `lowered`, the text as `fold_case` gives it; without
-        `lowered` the pattern is scanned."""
-        needed = self.needs.get(pattern)
-        if needed is None:
-            return True
-        if not pattern.flags & re.IGNORECASE:
-            return needed.search(text) is not None
-        return lowered is None or needed.search(lowered) is not None
-
     def _matches(self, pattern: re.Pattern[str], scan: TextScan) -> Iterator[re.Match[str]]:
         """`pattern.finditer(scan.text)`. An anchored pattern is tried only where a match can
-        start; another one is scanned unless the text lacks its needed part."""
+        start; a pattern without anchor words is scanned."""
         anchor = self.anchors.get(pattern)
-        if anchor is not None:
-            return anchor.matches(scan)
-        if not self._may_match(pattern, scan.text, scan.lowered):
-            return iter(())
-        return pattern.finditer(scan.text)
+        return pattern.finditer(scan.text) if anchor is None else anchor.matches(scan)
 
     def find(self, text: str, ctx: Context) -> Iterator[Found]:
         """Every expression in the text in order; longest match wins where they overlap."""
