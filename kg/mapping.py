@@ -12,7 +12,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import starmap
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -23,7 +22,7 @@ from spacy.tokens import Doc
 
 import kg
 from kg.article import Article
-from kg.nlp import extensions as _extensions  # noqa: F401  (registers the Doc extensions)
+from kg.nlp.extensions import doc_text
 from kg.nlp.types import (
     ACTOR_RELATIONS,
     ACTOR_TYPES,
@@ -35,7 +34,7 @@ from kg.nlp.types import (
     Event,
 )
 from kg.settings import DEFAULT_BASE_IRI
-from kg.terms import rdflib_term
+from kg.terms import TermTriple, TripleList, rdflib_term
 from kg.vocab import NIF, NKG, NKG_IRI, SCHEMA, SEM
 
 #: Prefixes bound in every graph and used by the writers.
@@ -329,18 +328,16 @@ def new_graph(identifier: URIRef | None = None) -> Graph:
     return graph
 
 
-_Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
-
-
 class _ArticleMapper:
     """Collects one article's triples; actors are described when first referenced.
 
-    Triples are kept as tuples and made `ox.Triple`s once, deduplicated, at the end: a
-    Python call per triple would cost as much as Oxigraph's own work.
+    Triples are kept as term tuples and made `ox.Triple`s once, deduplicated and sorted, at
+    the end (a Python call per triple would cost as much as Oxigraph's own work): the
+    `TripleList` keeps the tuples too, for the stages after the mapping.
     """
 
     def __init__(self, article: Article, doc: Doc, run: RunInfo, minter: IriMinter) -> None:
-        if doc.text != article.text:
+        if doc_text(doc) != article.text:
             raise ValueError(f"{article.source}: the Doc's text is not the article's text")
         self.article = article
         self.text = article.text
@@ -351,7 +348,7 @@ class _ArticleMapper:
         self.iri = self.iris.node
         self.context = self.iris.context()
         self.actors: dict[str, Actor] = doc._.actors or {}
-        self.triples: list[_Triple] = []
+        self.triples: list[TermTriple] = []
         self._labels: dict[ox.NamedNode, str] = {}
         self._actor_nodes: dict[str, ox.NamedNode] = {}
         self._spans: dict[tuple[int, int], ox.NamedNode] = {}
@@ -359,7 +356,7 @@ class _ArticleMapper:
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
         self.triples.append((s, p, o))
 
-    def map(self) -> list[ox.Triple]:
+    def map(self) -> TripleList:
         self.map_article()
         self.map_run()
         for mention in self.doc._.mentions or []:
@@ -368,7 +365,7 @@ class _ArticleMapper:
         events = self.map_events()
         self.map_actor_relations()
         self.map_event_relations(events)
-        return list(starmap(ox.Triple, dict.fromkeys(self.triples)))
+        return TripleList(self.triples)
 
     def map_article(self) -> None:
         article, iri = self.article, self.iri
@@ -536,10 +533,9 @@ class _ArticleMapper:
                 self.add(events[relation.subject], predicate, events[relation.object])
 
 
-def article_triples(
-    article: Article, doc: Doc, *, run: RunInfo, minter: IriMinter
-) -> list[ox.Triple]:
-    """The triples of one annotated article, each once, under the vocabulary of DESIGN.md.
+def article_triples(article: Article, doc: Doc, *, run: RunInfo, minter: IriMinter) -> TripleList:
+    """The triples of one annotated article, each once, under the vocabulary of DESIGN.md:
+    a `TripleList`, in canonical order and with their terms.
 
     Raises ValueError when the annotations are inconsistent (offsets that do not index the
     text, unknown types, malformed dates, an IRI Oxigraph rejects): such a bug must never reach
@@ -553,8 +549,5 @@ def article_graph(article: Article, doc: Doc, *, run: RunInfo, minter: IriMinter
     """`article_triples` as an rdflib graph named by the article's IRI, for rdflib callers."""
     triples = article_triples(article, doc, run=run, minter=minter)
     graph = new_graph(minter.article(article.id))
-    graph.addN(
-        (rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object), graph)
-        for t in triples
-    )
+    graph.addN((rdflib_term(s), rdflib_term(p), rdflib_term(o), graph) for s, p, o in triples.terms)
     return graph

@@ -30,7 +30,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
 from kg import terms
-from kg.terms import ox_term
+from kg.terms import ox_term, triple_terms
 
 __all__ = ["Result", "ShapesPlan", "UnsupportedShapes", "compile_shapes", "ox_of", "rdflib_term"]
 
@@ -86,25 +86,27 @@ class Data:
 
     def __init__(self, triples: Triples) -> None:
         self.triples = triples
+        self.terms = triple_terms(triples)
+        """The terms of each triple, in the order of `triples`."""
         index: dict[ox.NamedNode, dict[Term, set[Term]]] = {}
-        grouped: dict[ox.NamedNode, list[ox.Triple]] = {}
-        for triple in triples:  # one pass: a second one over the triples costs more
-            p = triple.predicate
+        grouped: dict[ox.NamedNode, list[int]] = {}
+        # One pass: a second one over the triples costs more. Hashing the Oxigraph terms is
+        # most of the time, so each term is hashed as few times as it can be.
+        for position, (s, p, o) in enumerate(self.terms):
             by_subject = index.get(p)
             if by_subject is None:
-                by_subject = index[p] = {}
-                grouped[p] = [triple]
-            else:
-                grouped[p].append(triple)
-            s = triple.subject
+                index[p] = {s: {o}}
+                grouped[p] = [position]
+                continue
+            grouped[p].append(position)
             objects = by_subject.get(s)
             if objects is None:  # not `setdefault`, which would build a set for every triple
-                by_subject[s] = {triple.object}
+                by_subject[s] = {o}
             else:
-                objects.add(triple.object)
+                objects.add(o)
         self.index = index
         self.grouped = grouped
-        """The triples of each predicate, to pick those Oxigraph needs."""
+        """The positions of each predicate's triples, to pick those Oxigraph needs."""
         self._inverse: dict[ox.NamedNode, dict[Term, set[Term]]] = {}
         self._superclasses: dict[Term, set[Term]] = {}
 
@@ -484,40 +486,42 @@ class SparqlNeeds:
         else:
             self.patterns.setdefault(predicate, set()).add(obj)  # type: ignore[union-attr]
 
-    def chosen(self, data: Data) -> list[ox.Triple]:
-        """The article's triples that any query can match."""
+    def chosen(self, data: Data) -> list[int]:
+        """The positions of the article's triples that any query can match."""
         if self.everything:
-            return list(data.triples)
+            return list(range(len(data.terms)))
         wanted: dict[ox.NamedNode, Set[Term] | None] = dict(self.patterns)
         for predicate in self.domains:
             for objects in data.index.get(predicate, _NO_INDEX).values():
                 wanted.update((o, ANY) for o in objects if isinstance(o, ox.NamedNode))
-        chosen: list[ox.Triple] = []
+        chosen: list[int] = []
         for predicate, objects in wanted.items():
-            triples = data.grouped.get(predicate, ())
+            positions = data.grouped.get(predicate, ())
             if objects is ANY:
-                chosen += triples
+                chosen += positions
             else:
-                chosen += [t for t in triples if t.object in objects]
+                chosen += [i for i in positions if data.terms[i][2] in objects]
         return chosen
 
-    def store(self, data: Data) -> ox.Store:
-        """A store holding, in its default graph, the article's triples any query can match.
+    def load(self, store: ox.Store, data: Data) -> None:
+        """Make `store` hold, in its default graph, only the article's triples any query can
+        match.
 
         Text is loaded, not Quads: building a Quad in Python costs more than Oxigraph's parse.
-        One small store per article loads and queries faster than named graphs in a shared one.
+        One small store per article loads and queries faster than named graphs in a shared one,
+        and clearing one store for each article of a batch is faster than making new ones.
         The text comes from Oxigraph terms, valid already: `lenient` skips checking it again
         (a third of the load).
         """
-        store = ox.Store()
+        store.clear()
         chosen = self.chosen(data)
         if chosen:
-            text = ox.serialize(chosen, format=ox.RdfFormat.N_TRIPLES)
+            triples = data.triples
+            text = ox.serialize([triples[i] for i in chosen], format=ox.RdfFormat.N_TRIPLES)
             if b"_:" in text:  # parsing would rename the blank nodes
-                store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in chosen)
+                store.extend(ox.Quad(*data.terms[i]) for i in chosen)
             else:
                 store.load(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-        return store
 
 
 def _path_iris(path: object) -> Iterator[URIRef]:
@@ -687,18 +691,21 @@ _MAX_VERDICTS = 1 << 16
 class Context:
     """One article being validated: its index, its Oxigraph store, and nested-shape answers."""
 
-    def __init__(self, data: Data, needs: SparqlNeeds | None) -> None:
+    def __init__(self, data: Data, needs: SparqlNeeds | None, store: ox.Store) -> None:
+        """`store` is the batch's; the article's triples are loaded into it on first use."""
         self.data = data
         self._needs = needs
-        self._store: ox.Store | None = None
+        self._store = store
+        self._loaded = False
         self._conforms: dict[tuple[int, Term], bool] = {}
 
     @property
     def store(self) -> ox.Store:
         """The article's store for the SPARQL queries, loaded on first use."""
-        if self._store is None:
+        if not self._loaded:
             assert self._needs is not None, "a SPARQL query runs without SPARQL shapes"
-            self._store = self._needs.store(self.data)
+            self._needs.load(self._store, self.data)
+            self._loaded = True
         return self._store
 
     def conforms(self, shape: CompiledShape, node: Term) -> bool:
@@ -750,7 +757,10 @@ class ShapesPlan:
             return self._validate(batch)
 
     def _validate(self, batch: Sequence[tuple[ox.NamedNode, Triples]]) -> list[list[Result]]:
-        return [self._results(Context(Data(triples), self.needs)) for _name, triples in batch]
+        store = ox.Store()  # one per call, so that calls in several threads share none
+        return [
+            self._results(Context(Data(triples), self.needs, store)) for _name, triples in batch
+        ]
 
     def _results(self, ctx: Context) -> list[Result]:
         results = []

@@ -1,4 +1,5 @@
-"""RDF terms between rdflib and Oxigraph: the one place the two libraries' terms are converted.
+"""RDF terms between rdflib and Oxigraph: the one place the two libraries' terms are converted;
+and `TripleList`, triples as the mapping hands them on: with their terms, in canonical order.
 
 Light on purpose (rdflib and pyoxigraph only), so the shapes engine and the store can use it
 without importing spaCy.
@@ -6,14 +7,107 @@ without importing spaCy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, XSD
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+TermTriple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, OxTerm]
+"""A triple as its (subject, predicate, object) terms."""
 _XSD_STRING = ox.NamedNode(str(XSD.string))
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+
+
+def triple_key(triple: ox.Triple) -> tuple[str, bool, str, str]:
+    """The canonical order of triples, the writers' order: by subject, `rdf:type` first, then
+    predicate and object (subject and object in their N-Triples forms)."""
+    predicate = triple.predicate.value
+    return (str(triple.subject), predicate != _RDF_TYPE.value, predicate, str(triple.object))
+
+
+class TripleList(list[ox.Triple]):
+    """Triples, each once, in canonical order (`triple_key`), that keep the terms they were
+    made of, in `terms`; read-only.
+
+    Each read of an `ox.Triple`'s subject, predicate or object makes a new Python object, which
+    then hashes anew: validation reads the mapping's own terms instead (`triple_terms`), and
+    the writers need not sort (`canonical_triples`).
+    """
+
+    def __init__(self, terms: Iterable[TermTriple]) -> None:
+        self.terms, forms = _sorted_terms(list(dict.fromkeys(terms)))
+        super().__init__(_make_triples(self.terms, forms))
+
+    def intact(self) -> bool:
+        """Whether `terms` still describes the list (nothing was appended or removed)."""
+        return len(self.terms) == len(self)
+
+
+def _sorted_terms(terms: list[TermTriple]) -> tuple[list[TermTriple], dict[int, str]]:
+    """The triples sorted by `triple_key`, and the N-Triples form of each term by its id.
+
+    Each term is turned into text once: most recur, and `str` costs ~200 ns. The ids are safe,
+    as `terms` keeps the terms alive. A subject mostly comes in a run of triples.
+    """
+    forms: dict[int, str] = {}
+    ranks: dict[int, tuple[bool, str]] = {}
+    keys: list[tuple[str, tuple[bool, str], str]] = []
+    last: object = None
+    subject = ""
+    for s, p, o in terms:
+        if s is not last:
+            last = s
+            if id(s) not in forms:
+                forms[id(s)] = str(s)
+            subject = forms[id(s)]
+        rank = ranks.get(id(p))
+        if rank is None:
+            rank = ranks[id(p)] = (p != _RDF_TYPE, p.value)
+            forms[id(p)] = str(p)
+        obj = forms.get(id(o))
+        if obj is None:
+            obj = forms[id(o)] = str(o)
+        keys.append((subject, rank, obj))
+    return [terms[i] for i in sorted(range(len(keys)), key=keys.__getitem__)], forms
+
+
+def _make_triples(terms: list[TermTriple], forms: dict[int, str]) -> list[ox.Triple]:
+    """The `ox.Triple` of each term triple, in order; `forms` has the text of every term.
+
+    Oxigraph's constructor costs ~1 us with a literal object, twice its parser: triples with a
+    literal object are parsed from their text (but for a blank node subject, made directly to
+    keep its id), the others made directly.
+    """
+    literal, named = ox.Literal, ox.NamedNode
+    from_text = [type(o) is literal and type(s) is named for s, _, o in terms]
+    text = "".join(
+        [
+            f"{forms[id(s)]} {forms[id(p)]} {forms[id(o)]} .\n"
+            for (s, p, o), parsed in zip(terms, from_text, strict=True)
+            if parsed
+        ]
+    )
+    quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    return [
+        next(quads).triple if parsed else ox.Triple(*triple)
+        for triple, parsed in zip(terms, from_text, strict=True)
+    ]
+
+
+def triple_terms(triples: Sequence[ox.Triple]) -> Sequence[TermTriple]:
+    """The terms of each triple, in order: those a `TripleList` kept, else read from Oxigraph."""
+    if isinstance(triples, TripleList) and triples.intact():
+        return triples.terms
+    return [(t.subject, t.predicate, t.object) for t in triples]
+
+
+def canonical_triples(triples: Sequence[ox.Triple]) -> Sequence[ox.Triple]:
+    """The triples sorted by `triple_key`, as a `TripleList` is already."""
+    if isinstance(triples, TripleList) and triples.intact():
+        return triples
+    return sorted(triples, key=triple_key)
 
 
 def ox_term(term: object) -> OxTerm:

@@ -13,16 +13,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
 
 from kg.errors import OutputError
 from kg.mapping import PREFIXES
-from kg.terms import ox_triples, rdflib_term
+from kg.terms import canonical_triples, ox_triples, rdflib_term
 
 ArticleTriples = tuple[ox.NamedNode, Sequence[ox.Triple]]
 """One article: its IRI (which names its graph in quad formats) and its triples."""
-
-_RDF_TYPE = str(RDF.type)
 
 
 @dataclass(frozen=True)
@@ -46,12 +43,6 @@ class OutputFormat:
     @property
     def streams(self) -> bool:
         return self.chunk is not None
-
-
-def _triple_key(triple: ox.Triple) -> tuple[str, bool, str, str]:
-    """Sort by subject, `rdf:type` first, then predicate and object (N-Triples forms)."""
-    predicate = triple.predicate.value
-    return (str(triple.subject), predicate != _RDF_TYPE, predicate, str(triple.object))
 
 
 def _sorted_lines(data: bytes) -> bytes:
@@ -100,15 +91,12 @@ def _nquads(name: ox.NamedNode, triples: Sequence[ox.Triple]) -> bytes:
 
 
 def _turtle(name: ox.NamedNode, triples: Sequence[ox.Triple]) -> bytes:
-    ordered = sorted(triples, key=_triple_key)
-    data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    data = ox.serialize(canonical_triples(triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     return b"\n# article " + str(name).encode("utf-8") + b"\n" + _body(data)
 
 
 def _trig(name: ox.NamedNode, triples: Sequence[ox.Triple]) -> bytes:
-    quads = [
-        ox.Quad(t.subject, t.predicate, t.object, name) for t in sorted(triples, key=_triple_key)
-    ]
+    quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in canonical_triples(triples)]
     return _body(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
 
 
