@@ -155,7 +155,9 @@ class BatchBuilder:
             seconds[stage] += time.perf_counter() - started
         return docs
 
-    def _map(self, article: Article, doc: Doc, outcome: ArticleOutcome) -> list[ox.Triple] | None:
+    def _map(
+        self, article: Article, doc: Doc, outcome: ArticleOutcome
+    ) -> Sequence[ox.Triple] | None:
         try:
             return article_triples(article, doc, run=self.run, minter=self.minter)
         except ValueError as exc:
@@ -163,7 +165,7 @@ class BatchBuilder:
             return None
 
     def _validate(
-        self, mapped: list[list[ox.Triple] | None], outcomes: list[ArticleOutcome]
+        self, mapped: list[Sequence[ox.Triple] | None], outcomes: list[ArticleOutcome]
     ) -> None:
         batch = [
             (ox.NamedNode(outcome.iri), triples)
@@ -183,7 +185,7 @@ class BatchBuilder:
                     report=result.report(),
                 )
 
-    def _serialize(self, outcome: ArticleOutcome, triples: list[ox.Triple]) -> None:
+    def _serialize(self, outcome: ArticleOutcome, triples: Sequence[ox.Triple]) -> None:
         outcome.triples = len(triples)
         if self.chunk is not None:
             outcome.chunk = self.chunk(ox.NamedNode(outcome.iri), triples)

@@ -27,22 +27,22 @@ def triple_key(triple: ox.Triple) -> tuple[str, bool, str, str]:
     return (str(triple.subject), predicate != _RDF_TYPE.value, predicate, str(triple.object))
 
 
-class TripleList(list[ox.Triple]):
+class TripleList(tuple[ox.Triple, ...]):
     """Triples, each once, in canonical order (`triple_key`), that keep the terms they were
-    made of, in `terms`; read-only.
+    made of, in `terms`. A tuple: nothing can change the triples behind the kept terms.
 
     Each read of an `ox.Triple`'s subject, predicate or object makes a new Python object, which
     then hashes anew: validation reads the mapping's own terms instead (`triple_terms`), and
     the writers need not sort (`canonical_triples`).
     """
 
-    def __init__(self, terms: Iterable[TermTriple]) -> None:
-        self.terms, forms = _sorted_terms(list(dict.fromkeys(terms)))
-        super().__init__(_make_triples(self.terms, forms))
+    terms: list[TermTriple]
 
-    def intact(self) -> bool:
-        """Whether `terms` still describes the list (nothing was appended or removed)."""
-        return len(self.terms) == len(self)
+    def __new__(cls, terms: Iterable[TermTriple]) -> TripleList:
+        ordered, forms = _sorted_terms(list(dict.fromkeys(terms)))
+        made = super().__new__(cls, _make_triples(ordered, forms))
+        made.terms = ordered
+        return made
 
 
 def _sorted_terms(terms: list[TermTriple]) -> tuple[list[TermTriple], dict[int, str]]:
@@ -98,14 +98,14 @@ def _make_triples(terms: list[TermTriple], forms: dict[int, str]) -> list[ox.Tri
 
 def triple_terms(triples: Sequence[ox.Triple]) -> Sequence[TermTriple]:
     """The terms of each triple, in order: those a `TripleList` kept, else read from Oxigraph."""
-    if isinstance(triples, TripleList) and triples.intact():
+    if isinstance(triples, TripleList):
         return triples.terms
     return [(t.subject, t.predicate, t.object) for t in triples]
 
 
 def canonical_triples(triples: Sequence[ox.Triple]) -> Sequence[ox.Triple]:
     """The triples sorted by `triple_key`, as a `TripleList` is already."""
-    if isinstance(triples, TripleList) and triples.intact():
+    if isinstance(triples, TripleList):
         return triples
     return sorted(triples, key=triple_key)
 
