@@ -9,22 +9,20 @@ This step adds those mentions and records each new surface form in the actor's a
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, insort
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import compress
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
-import numpy
-from spacy.attrs import DEP, HEAD, IDX, LENGTH, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
-from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 from kg.nlp.entities import POSSESSIVE_TOKENS, Gazetteer, clean_name
 from kg.nlp.extensions import register_extensions
+from kg.nlp.parse import ParseView
 from kg.nlp.types import Actor, Mention
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -120,7 +118,7 @@ class DocState:
 
     def __init__(self, doc: Doc, gaz: Gazetteer, lookups: _Lookups) -> None:
         self.doc = doc
-        self.tokens = _Tokens(doc, lookups.labels)
+        self.tokens = _Tokens(doc)
         self.text = self.tokens.text
         self.gaz = gaz
         self.lookups = lookups
@@ -157,14 +155,14 @@ class DocState:
 
     def add_tokens(self, start: int, end: int, key: str, kind: str) -> None:
         """Add a mention of the tokens [start, end)."""
-        self.add(self.tokens.idx[start], self.tokens.end(end - 1), key, kind)
+        self.add(self.tokens.idx[start], self.tokens.end[end - 1], key, kind)
 
     @cached_property
     def positions(self) -> dict[str, list[int]]:
         """Lower-case form -> indices of the tokens with it, so a rule looking for a few words
         looks them up instead of scanning every token."""
         found: dict[str, list[int]] = {}
-        for i, low in enumerate(self.tokens.lowers):
+        for i, low in enumerate(self.tokens.lower):
             found.setdefault(low, []).append(i)
         return found
 
@@ -259,10 +257,10 @@ class DocState:
         """The name's noun phrase to the left (modifiers, titles, qualifiers) and a suffix noun.
         Spans here and below are token bounds [start, end); `rooted` adds the name's root."""
         tokens = self.tokens
-        words, lowers, deps, pos = tokens.words, tokens.lowers, tokens.deps, tokens.pos
+        words, lowers, deps, pos = tokens.words, tokens.lower, tokens.dep, tokens.pos
         first, last, head = rooted
         end = last
-        suffix = tokens.heads[head]
+        suffix = tokens.head[head]
         if (
             deps[head] == "compound"
             and suffix >= last
@@ -270,7 +268,7 @@ class DocState:
             and all(words[i].islower() and deps[i] == "compound" for i in range(last, suffix))
         ):
             head, end = suffix, suffix + 1
-        lefts = [c for c in tokens.kids[head] if c < head and c < first and deps[c] in NP_DEPS]
+        lefts = [c for c in tokens.children[head] if c < head and c < first and deps[c] in NP_DEPS]
         if first >= 2 and lowers[first - 2] == "the":
             before = words[first - 1]
             if before.endswith(".") and self.gaz.country_of(before):
@@ -282,7 +280,7 @@ class DocState:
             if (
                 words[i].isspace()  # `token.is_space`
                 or (deps[i] == "cc" and key.startswith("Person:"))  # "X and Belarus' Y"
-                or (words[i] not in NP_PUNCT and tokens.is_punct(i))
+                or (words[i] not in NP_PUNCT and tokens.is_punct[i])
                 or (pos[i] == "VERB" and deps[i] != "amod")
                 or (pos[i] == "PRON" and lowers[i] not in POSSESSIVE_PRONOUNS)
             ):
@@ -312,7 +310,7 @@ class DocState:
             return None
         while start > 0:
             prev = start - 1
-            owner = self._mention_ending_at(tokens.end(prev))
+            owner = self._mention_ending_at(tokens.end[prev])
             if owner is not None and not owner.actor.startswith("Group:"):
                 owner_span = tokens.char_span(owner.start, owner.end)
                 assert owner_span is not None  # a mention's offsets lie in tokens
@@ -320,7 +318,7 @@ class DocState:
             elif self._qualifier(prev):
                 start -= 1
             else:
-                if tokens.lowers[prev] in POSSESSIVE_PRONOUNS:
+                if tokens.lower[prev] in POSSESSIVE_PRONOUNS:
                     start -= 1
                 break
         self._note_qualifiers(start, first, key)
@@ -331,7 +329,7 @@ class DocState:
         word = self.tokens.words[i]
         return (
             word == "-"
-            or self.tokens.lowers[i] in QUALIFIERS
+            or self.tokens.lower[i] in QUALIFIERS
             or self.tokens.ent_type(i) == "NORP"
             or (word.istitle() and self.gaz.is_title(word))
         )
@@ -340,15 +338,15 @@ class DocState:
         """ "the Siberian city of Yakutsk", "the town of Khimki": a place phrase before "of"."""
         tokens = self.tokens
         first, last = span
-        if first < 2 or tokens.lowers[first - 1] != "of":
+        if first < 2 or tokens.lower[first - 1] != "of":
             return None
         noun = first - 2
-        if tokens.lowers[noun] not in self.gaz.place_nouns:
+        if tokens.lower[noun] not in self.gaz.place_nouns:
             return None
         start = min(tokens.left_edge(noun), noun)
         while start > 0 and noun - start < 3 and tokens.describes(start - 1):
             start -= 1  # "the Baltic exclave of", "the Caribbean island of"
-        while start < noun and tokens.lowers[start] in ARTICLES:
+        while start < noun and tokens.lower[start] in ARTICLES:
             start += 1
         return start, last
 
@@ -365,7 +363,7 @@ class DocState:
                         self.actors[key].titles.add(self.gaz.title_forms.get(title.lower(), title))
         for i in range(start, end):
             word = tokens.words[i]
-            owner = self._mention_ending_at(tokens.end(i))
+            owner = self._mention_ending_at(tokens.end[i])
             if owner is not None:
                 self._note_nationality(key, owner)
                 continue
@@ -376,9 +374,9 @@ class DocState:
     def _apposition(self, rooted: tuple[int, int, int], key: str) -> None:
         """ "X, a dissident journalist" and "Imamoglu's wife, X": the description is an alias."""
         tokens = self.tokens
-        words, deps, tags, heads = tokens.words, tokens.deps, tokens.tags, tokens.heads
+        words, deps, tags, heads = tokens.words, tokens.dep, tokens.tag, tokens.head
         first, _, root = rooted
-        descriptions = [c for c in tokens.kids[root] if deps[c] == "appos" and tags[c] == "NN"]
+        descriptions = [c for c in tokens.children[root] if deps[c] == "appos" and tags[c] == "NN"]
         if deps[root] == "appos" and tags[heads[root]] == "NN" and heads[root] < first:
             descriptions.append(heads[root])
         for noun in descriptions:
@@ -388,7 +386,7 @@ class DocState:
             end = noun + 1 if noun < first else tokens.right_edge(noun) + 1
             long_clauses = [
                 tokens.left_edge(c)
-                for c in tokens.kids[noun]
+                for c in tokens.children[noun]
                 if deps[c] in CLAUSE_DEPS
                 and tokens.right_edge(c) - tokens.left_edge(c) >= MAX_CLAUSE
             ]
@@ -396,7 +394,7 @@ class DocState:
             in_pp = False
             for i in range(noun + 1, end):
                 in_pp = in_pp or deps[i] == "prep"
-                if (words[i] not in NP_PUNCT and tokens.is_punct(i)) or (
+                if (words[i] not in NP_PUNCT and tokens.is_punct[i]) or (
                     not in_pp and self._foreign(i, key)
                 ):
                     end = i
@@ -407,7 +405,7 @@ class DocState:
                 end = noun + 1
             if start >= end or end - start > 12:
                 continue
-            title = tokens.lemma(noun).lower()
+            title = tokens.lemma[noun].lower()
             if title in self.gaz.titles:
                 self.actors[key].titles.add(self.gaz.title_forms.get(title, title))
             self.add_tokens(start, end, key, "title")
@@ -415,7 +413,7 @@ class DocState:
     def _person_noun(self, noun: int) -> bool:
         """Whether a noun can describe a person ("citizen", "blogger", "activist", "wife"),
         so that a misparsed "X, a verdict that ..." is no description of X."""
-        lemma = self.tokens.lemma(noun).lower()
+        lemma = self.tokens.lemma[noun].lower()
         return (
             lemma in self.gaz.titles
             or lemma in self.gaz.singular_person_nouns
@@ -426,7 +424,7 @@ class DocState:
 
     def _foreign(self, i: int, key: str) -> bool:
         """Whether token `i` belongs to a mention of another actor."""
-        return any(m.actor != key for m in self.covering(self.tokens.idx[i], self.tokens.end(i)))
+        return any(m.actor != key for m in self.covering(self.tokens.idx[i], self.tokens.end[i]))
 
     def _country_possessive(self, span: tuple[int, int], key: str) -> tuple[int, int] | None:
         """ "Belarus’ Alexander Lukashenko", "Russia's Putin": a country possessive first."""
@@ -434,11 +432,11 @@ class DocState:
         first, last = span
         if first < 2 or tokens.words[first - 1] not in POSSESSIVE_TOKENS:
             return None
-        owner = self._mention_ending_at(tokens.end(first - 2))
+        owner = self._mention_ending_at(tokens.end[first - 2])
         if owner is None or not owner.actor.startswith("Country:"):
             return None
         self._note_nationality(key, owner)
-        return tokens.char_span(owner.start, tokens.end(last - 1))
+        return tokens.char_span(owner.start, tokens.end[last - 1])
 
     def _mention_ending_at(self, end: int) -> Mention | None:
         hits = [m for m in self.mentions if m.end == end and m.kind != "group"]
@@ -469,12 +467,12 @@ class DocState:
             word = tokens.words[i]
             if not (word.isupper() and word.isalpha() and len(word) >= 2):
                 continue
-            start, end = tokens.idx[i], tokens.end(i)
+            start, end = tokens.idx[i], tokens.end[i]
             if self.covering(start, end):
                 continue
             actor = initials.get(word)
             if actor is None and i >= 2 and tokens.words[i - 1] == "(":
-                before = self._mention_ending_at(tokens.end(i - 2))
+                before = self._mention_ending_at(tokens.end[i - 2])
                 if before is not None and before.actor.startswith("Organization:"):
                     actor = self.actors[before.actor]
             if actor is not None:
@@ -496,7 +494,7 @@ class DocState:
         """ "the party", "his party", "the ruling party", "the appeals court": the most
         recently named organisation whose name ends in that noun."""
         tokens = self.tokens
-        words, lowers = tokens.words, tokens.lowers
+        words, lowers = tokens.words, tokens.lower
         heads: dict[str, list[str]] = {}
         for actor in self.actors.values():
             if actor.type != "Organization":
@@ -507,20 +505,20 @@ class DocState:
                     heads.setdefault(last.lower(), []).append(actor.key)
         for i in self.tokens_in(heads):
             keys = heads[lowers[i]]
-            if not words[i].islower() or tokens.tags[i] != "NN":
+            if not words[i].islower() or tokens.tag[i] != "NN":
                 continue
             if i + 1 < len(tokens) and (words[i + 1].istitle() or lowers[i + 1] == "of"):
                 continue
             start = i
             while (
-                start > 0 and words[start - 1].islower() and tokens.deps[start - 1] in ORG_NOUN_MODS
+                start > 0 and words[start - 1].islower() and tokens.dep[start - 1] in ORG_NOUN_MODS
             ):
                 start -= 1
             if start == 0 or lowers[start - 1] not in {"the", *POSSESSIVE_PRONOUNS}:
                 continue
             if lowers[start - 1] in POSSESSIVE_PRONOUNS:
                 start -= 1
-            begin, end = tokens.idx[start], tokens.end(i)
+            begin, end = tokens.idx[start], tokens.end[i]
             if any(begin <= m.start and m.end <= end for m in self.covering(begin, end)):
                 continue
             earlier = [
@@ -535,11 +533,11 @@ class DocState:
         """ "the American leader", "the Belarusian president" -> the leader of that country."""
         tokens = self.tokens
         for i in self.tokens_in(self.gaz.leader_nouns):
-            if tokens.tags[i] not in {"NN", "NNP"}:
+            if tokens.tag[i] not in {"NN", "NNP"}:
                 continue
-            if tokens.idx[i] and self.covering(tokens.idx[i], tokens.end(i)):
+            if tokens.idx[i] and self.covering(tokens.idx[i], tokens.end[i]):
                 continue
-            det = next((j for j in range(max(0, i - 3), i) if tokens.lowers[j] == "the"), None)
+            det = next((j for j in range(max(0, i - 3), i) if tokens.lower[j] == "the"), None)
             if det is None or (i + 1 < len(tokens) and tokens.words[i + 1].istitle()):
                 continue
             country = self._country_in(det + 1, i)
@@ -565,7 +563,7 @@ class DocState:
         """The person with a leader title linked to `country` (or the only one, when no country)."""
         if country == "?":
             return None
-        noun = self.tokens.lowers[noun_at]
+        noun = self.tokens.lower[noun_at]
         offset = self.tokens.idx[noun_at]
         leaders = [
             a.key
@@ -583,18 +581,18 @@ class DocState:
         """ "the bishop", "the president" -> the one person in the text who holds that title."""
         tokens = self.tokens
         for i in self.tokens_in(self.gaz.titles, start=1):
-            if tokens.lowers[i - 1] != "the" or tokens.tags[i] != "NN":
+            if tokens.lower[i - 1] != "the" or tokens.tag[i] != "NN":
                 continue
             if i + 1 < len(tokens) and (
-                tokens.words[i + 1].istitle() or tokens.lowers[i + 1] == "of"
+                tokens.words[i + 1].istitle() or tokens.lower[i + 1] == "of"
             ):
                 continue
-            if self.covering(tokens.idx[i - 1], tokens.end(i)):
+            if self.covering(tokens.idx[i - 1], tokens.end[i]):
                 continue
             holders = [
                 a.key
                 for a in self.persons()
-                if tokens.lowers[i] in {t.lower() for t in a.titles}
+                if tokens.lower[i] in {t.lower() for t in a.titles}
                 and self.first_offset(a.key) < tokens.idx[i]
             ]
             if len(holders) == 1:
@@ -644,14 +642,14 @@ class DocState:
         nouns = [
             i
             for i in self.tokens_in(STATE_NOUNS, start=1)
-            if tokens.tags[i] in {"NN", "NNS", "NNP"}
-            and not (i + 1 < len(tokens) and tokens.lowers[i + 1] == "of")
+            if tokens.tag[i] in {"NN", "NNS", "NNP"}
+            and not (i + 1 < len(tokens) and tokens.lower[i + 1] == "of")
         ]
         if not nouns:
             return
         focus = self.focus_country()  # as the mentions stand before this rule adds any
         for i in nouns:
-            end = tokens.end(i)
+            end = tokens.end[i]
             country, start = self._state_owner(i - 1, i, focus)
             if country is None or country not in self.actors:
                 continue
@@ -728,7 +726,7 @@ class DocState:
         tokens = self.tokens
         word = tokens.words[prev]
         if word in POSSESSIVE_TOKENS and prev > 0:
-            owner = self._mention_ending_at(tokens.end(prev - 1))
+            owner = self._mention_ending_at(tokens.end[prev - 1])
             if owner is None:
                 return None, 0
             start = owner.start
@@ -736,13 +734,13 @@ class DocState:
         if word.istitle() and self.gaz.country_for_demonym(word):
             start = tokens.idx[prev]
             return f"Country:{self.gaz.country_for_demonym(word)}", start
-        owner = self._mention_ending_at(tokens.end(prev))
-        if owner is not None and tokens.lowers[noun] == "administration":
+        owner = self._mention_ending_at(tokens.end[prev])
+        if owner is not None and tokens.lower[noun] == "administration":
             country = self._country_of(owner.actor, None)
             if country is None and owner.actor.startswith("Person:"):
                 country = US_KEY
             return country, owner.start
-        if tokens.lowers[prev] == "the" and tokens.lowers[noun] in BARE_STATE_NOUNS:
+        if tokens.lower[prev] == "the" and tokens.lower[noun] in BARE_STATE_NOUNS:
             return focus, tokens.idx[prev]
         return None, 0
 
@@ -763,11 +761,11 @@ class DocState:
         """ "the Belarusian capital" -> Minsk, when Minsk is a place of the text; a bare "the
         capital" -> the capital of the story's country."""
         tokens = self.tokens
-        lowers = tokens.lowers
+        lowers = tokens.lower
         nouns = [
             i
             for i in self.tokens_in({"capital"}, start=1)
-            if tokens.tags[i] == "NN"
+            if tokens.tag[i] == "NN"
             and not (i + 1 < len(tokens) and lowers[i + 1] in {"of", "'s", "’s"})
         ]
         # a bare "the capital" is the story's country's, as the mentions stand before this rule
@@ -798,14 +796,14 @@ class DocState:
         earlier = _ByStart(self.mentions)  # the mentions so far, pronoun mentions added below
         tokens = self.tokens
         for i in self.tokens_in(pronouns):
-            low = tokens.lowers[i]
+            low = tokens.lower[i]
             if low in self.gaz.pronouns_male or low in self.gaz.pronouns_female:
                 gender = "m" if low in self.gaz.pronouns_male else "f"
                 key = self._antecedent(i, gender, earlier)
             else:
                 key = self._plural_antecedent(i, earlier)
             if key is not None:
-                earlier.add(self.add(tokens.idx[i], tokens.end(i), key, "pronoun", alias=False))
+                earlier.add(self.add(tokens.idx[i], tokens.end[i], key, "pronoun", alias=False))
 
     def _antecedent(self, pronoun: int, gender: str, earlier: _ByStart) -> str | None:
         """The person a he/she/his/her refers to, ranked as readers resolve it: the subject of
@@ -814,7 +812,7 @@ class DocState:
         clause is a side character), then any person named there, then subjects a few sentences
         back; the latest within a rank. Earlier pronoun mentions count, so chains carry on."""
         tokens = self.tokens
-        deps, heads = tokens.deps, tokens.heads
+        deps, heads = tokens.dep, tokens.head
         sents = [tokens.sentence_start(pronoun)]
         while len(sents) <= PRONOUN_LOOKBACK and sents[-1] > 0:
             sents.append(tokens.sentence_start(sents[-1] - 1))
@@ -824,7 +822,7 @@ class DocState:
         blocker = self._singular_group_subject(lower, pronoun, own_clause)
         if self._unnamed_relative_subject(own_clause):
             return None
-        possessive = deps[pronoun] == "poss" or tokens.lowers[pronoun].endswith("self")
+        possessive = deps[pronoun] == "poss" or tokens.lower[pronoun].endswith("self")
         quoted = self._in_quote(tokens.idx[pronoun])
         best: tuple[int, int, str] | None = None
         for m in earlier.starting(lower, tokens.idx[pronoun]):
@@ -842,7 +840,7 @@ class DocState:
             if deps[root] in {"compound", "appos", "conj"} and deps[heads[root]] in SUBJECT_DEPS:
                 root = heads[root]  # "One of them, activist X, refused", "A and X spoke"
             subject = deps[root] in SUBJECT_DEPS
-            if subject and quoted and tokens.lemma(heads[root]) in self.gaz.speech_verbs:
+            if subject and quoted and tokens.lemma[heads[root]] in self.gaz.speech_verbs:
                 subject = False  # "X told AP. 'He refused ...'": the speaker says "I"
             same_clause = tokens.clause_verb(root) == own_clause
             if (subject and same_clause and possessive) or relative_head:
@@ -866,15 +864,15 @@ class DocState:
         """ "a leader who was shunned for his ...": the pronoun belongs to the unnamed person the
         relative clause describes, not to anyone named before."""
         tokens = self.tokens
-        if tokens.deps[verb] != "relcl" or not any(
-            tokens.deps[c] in SUBJECT_DEPS and tokens.lowers[c] in {"who", "that"}
-            for c in tokens.kids[verb]
+        if tokens.dep[verb] != "relcl" or not any(
+            tokens.dep[c] in SUBJECT_DEPS and tokens.lower[c] in {"who", "that"}
+            for c in tokens.children[verb]
         ):
             return False
-        noun = tokens.heads[verb]
-        if not self._person_noun(noun) or tokens.tags[noun] != "NN":
+        noun = tokens.head[verb]
+        if not self._person_noun(noun) or tokens.tag[noun] != "NN":
             return False
-        covering = self.covering(tokens.idx[noun], tokens.end(noun))
+        covering = self.covering(tokens.idx[noun], tokens.end[noun])
         return not any(m.actor.startswith("Person:") for m in covering)
 
     def _plural_antecedent(self, pronoun: int, earlier: _ByStart) -> str | None:
@@ -882,14 +880,14 @@ class DocState:
         ("police detained 40 activists and released them"); nothing when two groups compete or
         the pronoun picks a part ("some of them", "among them")."""
         tokens = self.tokens
-        if tokens.deps[pronoun] not in SUBJECT_DEPS | {"dobj"}:
+        if tokens.dep[pronoun] not in SUBJECT_DEPS | {"dobj"}:
             return None  # "their" and "of them" too often mean something else or a part
         sent = tokens.sentence_start(pronoun)
         before = tokens.sentence_start(sent - 1) if sent > 0 else sent
         lower = tokens.idx[before]
         own_subjects = (
             tokens.subjects_of(tokens.clause_verb(pronoun))
-            if tokens.deps[pronoun] == "dobj"
+            if tokens.dep[pronoun] == "dobj"
             else set()
         )
         offset = tokens.idx[pronoun]
@@ -904,7 +902,7 @@ class DocState:
                 rooted = self.rooted_span(m)
                 if rooted is None or rooted[2] in own_subjects:
                     continue  # "police detained them": not the police
-                if tokens.tags[rooted[2]] in {"NNS", "NNPS", "CD"}:
+                if tokens.tag[rooted[2]] in {"NNS", "NNPS", "CD"}:
                     found.add(m.actor)
         return found.pop() if len(found) == 1 else None
 
@@ -927,7 +925,7 @@ class DocState:
     @cached_property
     def noun_subjects(self) -> list[int]:
         """The doc's subjects that are singular common nouns, found once for all pronouns."""
-        tags, deps = self.tokens.tags, self.tokens.deps
+        tags, deps = self.tokens.tag, self.tokens.dep
         nouns = compress(range(len(tags)), map("NN".__eq__, tags))
         return [i for i in nouns if deps[i] in SUBJECT_DEPS]
 
@@ -946,16 +944,16 @@ class DocState:
         if not candidates:
             return -1
         dominating = tokens.dominating_verbs(pronoun)
-        reported = tokens.subtree(own_clause)
+        reported = set(tokens.subtree(own_clause))
         latest = -1
         for i in candidates:
-            if tokens.heads[i] in dominating or i in reported:
+            if tokens.head[i] in dominating or i in reported:
                 continue
-            lemma = tokens.lemma(i).lower()
+            lemma = tokens.lemma[i].lower()
             if not (lemma in PERSON_NOUNS or lemma.endswith(PERSON_NOUN_ENDINGS)):
                 continue
             if any(
-                m.actor.startswith("Person:") for m in self.covering(tokens.idx[i], tokens.end(i))
+                m.actor.startswith("Person:") for m in self.covering(tokens.idx[i], tokens.end[i])
             ):
                 continue  # "the president" already linked to a named person
             latest = max(latest, tokens.idx[tokens.left_edge(i)])
@@ -1083,9 +1081,6 @@ class _Lookups:
     for."""
     described: dict[str, list[int]]
     """Country key -> the indices in `country_descriptions` of its descriptions."""
-    labels: dict[int, str] = field(default_factory=dict)
-    """String id -> string of the tags, dependency labels and parts of speech seen so far: a
-    few dozen labels recur in every doc."""
 
     @classmethod
     def build(cls, gaz: Gazetteer) -> _Lookups:
@@ -1111,53 +1106,13 @@ class _Lookups:
         )
 
 
-class _Tokens:
-    """The doc's tokens as plain lists indexed by token position, read once with
-    `Doc.to_array`: every `doc[i]`, `token.head` or `token.children` makes a new `Token`, and
-    each `Token` attribute costs several times a list lookup, which the rules paid per mention.
-    Flags spaCy derives from the text alone are read as the same `str` methods
-    (`token.is_title` is `str.istitle`, `is_lower` `str.islower`, `is_alpha` `str.isalpha`,
-    `is_space` `str.isspace`); what the rules read for a few tokens only (lemma, edges) comes
-    from the `Token`."""
-
-    def __init__(self, doc: Doc, labels: dict[int, str]) -> None:
-        self.doc = doc
-        self.text, self.words, self.idx, self.spaces = _text_and_words(doc)
-        self.lowers = list(map(str.lower, self.words))  # what `token.lower_` gives
-        rows = doc.to_array([TAG, POS, DEP, HEAD])
-        tags, pos, deps = rows[:, :3].T.tolist()
-        self.tags, self.pos, self.deps = (
-            _labels(column, labels, doc.vocab.strings) for column in (tags, pos, deps)
-        )
-        offsets = rows[:, 3].view(numpy.int64)  # head - i, negative for a left head
-        self.heads: list[int] = (offsets + numpy.arange(len(doc))).tolist()
-
-    @cached_property
-    def sent_starts(self) -> list[int]:
-        """The first token of each sentence, as `doc.sents` finds them: token 0 and each token
-        whose SENT_START is 1."""
-        starts = numpy.flatnonzero(self.doc.to_array(SENT_START) == 1).tolist()
-        return starts if starts[:1] == [0] else [0, *starts]
-
-    def __len__(self) -> int:
-        return len(self.words)
-
-    @cached_property
-    def kids(self) -> list[list[int]]:
-        """Each token's children in text order, as `token.children` gives them."""
-        found: list[list[int]] = [[] for _ in self.heads]
-        for i, head in enumerate(self.heads):
-            if head != i:
-                found[head].append(i)
-        return found
-
-    def end(self, i: int) -> int:
-        """The character offset after token `i`."""
-        return self.idx[i] + len(self.words[i])
-
-    def span_text(self, start: int, end: int) -> str:
-        """`doc[start:end].text` for a non-empty range."""
-        return self.text[self.idx[start] : self.end(end - 1)]
+class _Tokens(ParseView):
+    """What the alias rules read of one doc: the shared parse tables (`kg.nlp.parse`) and the
+    rules' own walks of the tree. Flags spaCy derives from the text alone are read as the same
+    `str` methods (`token.is_title` is `str.istitle`, `is_lower` `str.islower`, `is_alpha`
+    `str.isalpha`, `is_space` `str.isspace`); what the rules read for a few tokens only
+    (edges, `like_num`, the entity type, which the entities step has just set) comes from the
+    `Token`."""
 
     def left_edge(self, i: int) -> int:
         return self.doc[i].left_edge.i
@@ -1165,95 +1120,30 @@ class _Tokens:
     def right_edge(self, i: int) -> int:
         return self.doc[i].right_edge.i
 
-    def lemma(self, i: int) -> str:
-        return self.doc[i].lemma_
-
     def like_num(self, i: int) -> bool:
         return self.doc[i].like_num
 
     def ent_type(self, i: int) -> str:
         return self.doc[i].ent_type_
 
-    def is_punct(self, i: int) -> bool:
-        return self.doc[i].is_punct
-
-    def sentence_start(self, i: int) -> int:
-        """The first token of the sentence holding token `i`."""
-        return self.sent_starts[bisect_right(self.sent_starts, i) - 1]
-
-    def char_span(self, start: int, end: int) -> tuple[int, int] | None:
-        """Token bounds of `doc.char_span(start, end, alignment_mode="expand")`."""
-        first = self._token_at(start)
-        last = self._token_at(end - 1)
-        if first < 0 or last < 0:
-            return None
-        if start == self.end(first):  # trailing whitespace is not part of the token before
-            first += 1
-        return first, last + 1
-
-    def _token_at(self, char: int) -> int:
-        """The token whose text or trailing whitespace holds offset `char`, else -1."""
-        i = bisect_right(self.idx, char) - 1
-        return i if i >= 0 and char < self.end(i) + self.spaces[i] else -1
-
-    def root(self, start: int, end: int) -> int:
-        """`doc[start:end].root`: a sentence root inside, else the token fewest arcs below one
-        (the first of those), whose head lies outside the span."""
-        heads = self.heads
-        tops = []
-        for i in range(start, end):
-            if heads[i] == i:
-                return i
-            if not start <= heads[i] < end:
-                tops.append(i)
-        if len(tops) == 1:  # fewer arcs below the root than the doc has tokens, so the best
-            return tops[0]
-        best, root = len(heads), -1
-        for i in tops:
-            depth = self._depth(i)
-            if depth < best:
-                best, root = depth, i
-        return start if root == -1 else root
-
-    def _depth(self, i: int) -> int:
-        """Arcs from token `i` up to its sentence root; a childless space or punctuation token
-        counts as deep as can be, so that it is the root only when nothing else is."""
-        if (self.words[i].isspace() or self.is_punct(i)) and not self.kids[i]:
-            return len(self.heads) - 1
-        depth = 0
-        while self.heads[i] != i:
-            i = self.heads[i]
-            depth += 1
-        return depth
-
-    def subtree(self, i: int) -> set[int]:
-        """Token `i` and its descendants."""
-        found = {i}
-        todo = [i]
-        while todo:
-            kids = self.kids[todo.pop()]
-            found.update(kids)
-            todo.extend(kids)
-        return found
-
     def clause_verb(self, i: int) -> int:
         """The verb (or root) heading the clause a token belongs to."""
-        while self.heads[i] != i and self.pos[i] not in {"VERB", "AUX"}:
-            i = self.heads[i]
+        while self.head[i] != i and self.pos[i] not in {"VERB", "AUX"}:
+            i = self.head[i]
         return i
 
     def indefinite(self, noun: int) -> bool:
         """ "a protester", "one prisoner", "another detainee": a new, unnamed individual."""
         return any(
-            self.lowers[c] in {"a", "an", "one", "another"} and self.deps[c] in {"det", "nummod"}
-            for c in self.kids[noun]
+            self.lower[c] in {"a", "an", "one", "another"} and self.dep[c] in {"det", "nummod"}
+            for c in self.children[noun]
         )
 
     def dominating_verbs(self, i: int) -> set[int]:
         """The heads above a token up to the first conjunction (its own clause chain)."""
         found: set[int] = set()
-        while self.heads[i] != i and self.deps[i] != "conj":
-            i = self.heads[i]
+        while self.head[i] != i and self.dep[i] != "conj":
+            i = self.head[i]
             found.add(i)
         return found
 
@@ -1261,18 +1151,18 @@ class _Tokens:
         """A verb's subjects, shared along conjoined verbs ("X detained A and freed B")."""
         found: set[int] = set()
         while True:
-            found |= {c for c in self.kids[verb] if self.deps[c] in SUBJECT_DEPS}
-            if self.deps[verb] != "conj" or self.heads[verb] == verb:
+            found |= {c for c in self.children[verb] if self.dep[c] in SUBJECT_DEPS}
+            if self.dep[verb] != "conj" or self.head[verb] == verb:
                 return found
-            verb = self.heads[verb]
+            verb = self.head[verb]
 
     def main_clause(self, i: int) -> bool:
         """Whether a token's clause is not a noun modifier ("the city where the president had
         launched his career" is one)."""
-        while self.heads[i] != i:
-            if self.deps[i] in EMBEDDED_DEPS:
+        while self.head[i] != i:
+            if self.dep[i] in EMBEDDED_DEPS:
                 return False
-            i = self.heads[i]
+            i = self.head[i]
         return True
 
     def describes(self, i: int) -> bool:
@@ -1280,36 +1170,8 @@ class _Tokens:
         return (
             self.pos[i] in {"ADJ", "PROPN"}
             and self.words[i].isalpha()
-            and self.lowers[i] not in ARTICLES
+            and self.lower[i] not in ARTICLES
         )
-
-
-def _text_and_words(doc: Doc) -> tuple[str, list[str], list[int], list[int]]:
-    """The doc's text (kept for the later components, as `doc_text` does), its tokens' texts,
-    start offsets and trailing spaces (0 or 1): cheaper than `doc.text` and `Token` objects."""
-    text = doc._.text
-    if text is None:
-        orths, spaces, starts = doc.to_array([ORTH, SPACY, IDX]).T.tolist()
-        strings = doc.vocab.strings
-        words = [strings[orth] for orth in orths]
-        text = "".join([w + " " if space else w for w, space in zip(words, spaces, strict=True)])
-        doc._.text = text
-        return text, words, starts, spaces
-    starts, sizes, spaces = doc.to_array([IDX, LENGTH, SPACY]).T.tolist()
-    words = [text[start : start + size] for start, size in zip(starts, sizes, strict=True)]
-    return text, words, starts, spaces
-
-
-def _labels(ids: list[int], labels: dict[int, str], strings: StringStore) -> tuple[str, ...]:
-    """The strings of a column of label ids, through the cache of labels seen before (a new
-    label is rare after the first docs)."""
-    if len(ids) < 2:  # `itemgetter` of one key gives no tuple
-        return tuple(strings[i] for i in ids)
-    try:
-        return itemgetter(*ids)(labels)
-    except KeyError:
-        labels.update((i, strings[i]) for i in set(ids).difference(labels))
-        return itemgetter(*ids)(labels)
 
 
 @lru_cache(maxsize=4096)  # an organisation recurs across the articles of a run

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.data import load_json, load_tsv
 from kg.nlp.extensions import register_extensions
+from kg.nlp.parse import parse_of
 from kg.nlp.types import Actor, Mention, actor_key
 
 POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’", "s"})
@@ -315,14 +316,17 @@ SpanRow = TypeVar("SpanRow", tuple[int, int], tuple[int, int, str])
 
 
 class TokenTable:
-    """The string ids of every token's attributes, from one `Doc.to_array` call per doc: the rules
-    that scan the whole doc compare ids in numpy and make `Token` objects only for the few hits."""
+    """The string ids of the token attributes the rules that scan the whole doc compare in
+    numpy, so that they make `Token` objects only for the few hits: the rows of the shared
+    parse (`kg.nlp.parse`), and the entity types, read here as they stand when this step runs
+    (they are no part of the parse)."""
 
     def __init__(self, doc: Doc) -> None:
         self.strings = doc.vocab.strings
-        # one row per attribute, each contiguous: numpy scans strided columns more slowly
-        table = numpy.ascontiguousarray(doc.to_array([LOWER, LEMMA, TAG, POS, ENT_TYPE]).T)
-        self.lower, self.lemma, self.tag, self.pos, self.ent_type = table
+        parse = parse_of(doc)
+        self.lower, self.lemma = parse.id_row(LOWER), parse.id_row(LEMMA)
+        self.tag, self.pos = parse.id_row(TAG), parse.id_row(POS)
+        self.ent_type: numpy.ndarray = doc.to_array(ENT_TYPE)
 
     def equals(self, column: numpy.ndarray, *values: str) -> numpy.ndarray:
         """Mask of the tokens whose `column` id is one of `values` ("" for none)."""
@@ -657,7 +661,7 @@ class EntityRecognizer:
 
     def _resolve(self, doc: Doc, cand: Candidate) -> Resolved | None:
         span = Span(doc, cand.start, cand.end)  # `doc[a:b]` normalises the slice in Python
-        surface = _span_text(doc, cand.start, cand.end)
+        surface = parse_of(doc).span_text(cand.start, cand.end)
         resolved = self._decide(doc, cand, span, clean_name(surface))
         if resolved is not None:
             resolved.surface = surface  # fills the cached property: the text is joined already
@@ -734,7 +738,7 @@ class EntityRecognizer:
             start = end - size
             if start < 0 or any(punct[-size:]):
                 continue
-            text = _span_text(doc, start, end)
+            text = parse_of(doc).span_text(start, end)
             if self.gaz.is_title(text):
                 return clean_name(text)
         return None
@@ -890,12 +894,6 @@ def _is_article_or_space(token: Token) -> bool:
 def _is_possessive_or_punct(token: Token) -> bool:
     """Whether `_clean_ner` strips the token from a name's end."""
     return token.text in POSSESSIVE_TOKENS or token.is_punct
-
-
-def _span_text(doc: Doc, start: int, end: int) -> str:
-    """`doc[start:end].text`, without making a span for one token (`Span.text` joins its tokens
-    in Python)."""
-    return doc[start].text if end - start == 1 else Span(doc, start, end).text
 
 
 def _may_bound_title(token: Token, bounds: frozenset[str]) -> bool:

@@ -17,14 +17,12 @@ from itertools import repeat
 from typing import Any
 
 import spacy
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS, TAG
 from spacy.language import Language
-from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from kg.nlp.data import load_json
 from kg.nlp.entities import default_gazetteer
-from kg.nlp.extensions import doc_text
+from kg.nlp.parse import Parse, parse_of
 from kg.nlp.spans import MentionIndex, SentenceIndex, sentence_bounds
 from kg.nlp.types import Actor, Event, Mention, TimeExpr, actor_key
 
@@ -96,8 +94,6 @@ HEADLINE_ENDS = ".!?\"”’'):;"
 #: How far up the tree `_clause_anchor` looks for a verb.
 CLAUSE_WALK = 40
 NP_LEFT_DEPS = ("det", "amod", "compound", "nummod", "poss", "quantmod", "nmod", "advmod", "case")
-#: Forget the memoised hash -> string names past this many (the vocab keeps growing).
-NAMES_MAX = 500_000
 
 
 class _Word:
@@ -107,12 +103,14 @@ class _Word:
     `_Word` per token, so `==`, `in` and `is` compare positions (spaCy's root is its own head,
     but a new object: `root.head is root` is false there, true here)."""
 
-    __slots__ = ("children", "dep_", "doc", "head", "i", "idx", "lemma_", "lower_", "pos_", "tag_",
-                 "text")  # fmt: skip
+    __slots__ = ("children", "dep_", "doc", "head", "i", "idx", "lemma_", "lower_", "parse",
+                 "pos_", "tag_", "text", "words")  # fmt: skip
 
     def __init__(
         self,
         doc: Doc,
+        parse: Parse,
+        words: list[_Word],
         i: int,
         idx: int,
         text: str,
@@ -122,8 +120,11 @@ class _Word:
         tag: str,
         dep: str,
     ) -> None:
-        """One argument per attribute, as `_words` maps the doc's columns onto them."""
+        """One argument per attribute, as `_words` maps the doc's columns onto them; `parse`
+        and `words` (every word of the doc) let the tree walks run on the shared parse."""
         self.doc = doc
+        self.parse = parse
+        self.words = words
         self.i = i
         self.idx = idx
         self.text = text
@@ -138,12 +139,8 @@ class _Word:
     @property
     def subtree(self) -> list[_Word]:
         """The word and its descendants in spaCy's order (left subtrees, self, right ones)."""
-        if not self.children:  # most words: spare the walk
-            return [self]
-        found = [w for c in self.children if c.i < self.i for w in c.subtree]
-        found.append(self)
-        found += [w for c in self.children if c.i > self.i for w in c.subtree]
-        return found
+        words = self.words
+        return [words[i] for i in self.parse.subtree(self.i)]
 
     @property
     def left_edge_i(self) -> int:
@@ -151,30 +148,14 @@ class _Word:
         return self.doc[self.i].left_edge.i
 
 
-_NAMES: dict[int, str] = {}
-
-
-def _names(column: list[int], strings: StringStore) -> list[str]:
-    """The strings of a column of hashes, memoised across docs: a `StringStore` lookup costs
-    several times a dict hit, and a doc repeats the same few tags, labels and words."""
-    if len(_NAMES) > NAMES_MAX:
-        _NAMES.clear()
-    try:
-        return list(map(_NAMES.__getitem__, column))
-    except KeyError:
-        _NAMES.update((key, strings[key]) for key in column if key not in _NAMES)
-        return list(map(_NAMES.__getitem__, column))
-
-
-def _words(doc: Doc) -> list[_Word]:
-    """Every token of `doc` as a `_Word`, read with two `Doc.to_array` calls."""
-    columns = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP]).T.tolist()
-    strings = [_names(column, doc.vocab.strings) for column in columns]
-    offsets, starts = doc.to_array([HEAD, IDX]).astype("int64").T.tolist()
-    words = list(map(_Word, repeat(doc), range(len(starts)), starts, *strings))
-    for word, offset in zip(words, offsets, strict=True):
-        if offset:  # HEAD is relative; 0 for a root
-            word.head = words[word.i + offset]
+def _words(parse: Parse, doc: Doc) -> list[_Word]:
+    """Every token of `doc` as a `_Word`, from the shared parse tables."""
+    columns = (parse.idx, parse.words, parse.lower, parse.lemma, parse.pos, parse.tag, parse.dep)
+    words: list[_Word] = []
+    words += map(_Word, repeat(doc), repeat(parse), repeat(words), range(parse.size), *columns)
+    for word, head in zip(words, parse.head, strict=True):
+        if head != word.i:
+            word.head = words[head]
             word.head.children.append(word)
     return words
 
@@ -881,16 +862,17 @@ class _DocState:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.words = _words(doc)
-        self.text = doc_text(doc)
+        self.parse = parse_of(doc)
+        self.words = _words(self.parse, doc)
+        self.text = self.parse.text
         self.actors: dict[str, Actor] = dict(doc._.actors or {})
         self.mentions: list[Mention] = list(doc._.mentions or [])
         self.index = MentionIndex(doc)
         self.times: list[tuple[TimeExpr, _Word]] = []
         for time in doc._.times or []:
-            span = doc.char_span(time.start, time.end, alignment_mode="expand")
-            if span is not None and len(span):
-                self.times.append((time, self.words[span.root.i]))
+            span = self.parse.char_span(time.start, time.end)
+            if span is not None and span[0] < span[1]:
+                self.times.append((time, self.words[self.parse.root(*span)]))
         self._home: str | None = None
         self._quotes: dict[int, tuple[int, int] | None] = {}
         self._triggers: dict[tuple[int, int], _Word | None] = {}
@@ -935,9 +917,9 @@ class _DocState:
         compares every pair of events."""
         where = (event.start, event.end)
         if where not in self._triggers:
-            span = self.doc.char_span(event.start, event.end, alignment_mode="expand")
-            found = span is not None and len(span)
-            self._triggers[where] = self.words[span.start] if found else None
+            span = self.parse.char_span(event.start, event.end)
+            found = span is not None and span[0] < span[1]
+            self._triggers[where] = self.words[span[0]] if found else None
         return self._triggers[where]
 
     @cached_property
@@ -1005,11 +987,11 @@ class _DocState:
             actor = self.actors.get(mention.actor)
             if actor is None or actor.type not in PLACE_TYPES or mention.start < start:
                 continue
-            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            span = self.parse.char_span(mention.start, mention.end)
             if span is None:
                 continue
             key = None
-            if actor.type == "Country" and span.root.dep_ != "compound":
+            if actor.type == "Country" and self.parse.dep[self.parse.root(*span)] != "compound":
                 key = actor.key
             elif actor.type == "Location":
                 country = default_gazetteer().country_of(actor.name)
@@ -1457,12 +1439,12 @@ def _dates_clause(time: TimeExpr, root: _Word, anchor: _Word) -> bool:
     ("has jailed hundreds since 2018"; but "has been jailed since 2020" dates the jailing), nor
     a time that only modifies a noun ("over last year's crackdown", "whose 2018 reelection was
     rejected")."""
-    doc = anchor.doc
-    span = doc.char_span(time.start, time.end, alignment_mode="expand")
+    parse = anchor.parse
+    span = parse.char_span(time.start, time.end)
     if (
         span is not None
-        and span.start > 0
-        and doc[span.start - 1].lower_ == "since"
+        and span[0] > 0
+        and parse.lower[span[0] - 1] == "since"
         and not _has_child(anchor, ("auxpass",))
     ):
         return False

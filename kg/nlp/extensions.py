@@ -15,6 +15,7 @@ DOC_EXTENSIONS: dict[str, str] = {
     "events": "list[Event]: extracted events, sorted by offset",
     "actor_relations": "list[ActorRelation]",
     "event_relations": "list[EventRelation]",
+    "parse": "Parse: the parse as lists by token index, shared by the components (kg.nlp.parse)",
 }
 
 

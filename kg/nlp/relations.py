@@ -14,20 +14,17 @@ The words live in `data/lexicons/relations.json`; demonyms come from the countri
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 from typing import Any
 
-import numpy
 import spacy
-from spacy.attrs import DEP, HEAD, LEMMA, LENGTH, LOWER, POS, SPACY, TAG
 from spacy.language import Language
-from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from kg.nlp.data import load_json, load_tsv
-from kg.nlp.extensions import doc_text
+from kg.nlp.parse import ParseView
 from kg.nlp.spans import MentionIndex, sentence_bounds
 from kg.nlp.types import Actor, ActorRelation, Event, EventRelation, Mention, actor_key
 
@@ -173,25 +170,18 @@ class RelationExtractor:
         self.cause_verbs = set(lexicon["cause_verbs"])
         self.undoes: dict[str, list[str]] = lexicon["undoes"]
         self.part_only_types: dict[str, list[str]] = lexicon["part_only_types"]
-        self._names = _Names(nlp.vocab.strings)
 
     def __call__(self, doc: Doc) -> Doc:
-        parse = self._parse(doc)
+        parse = _Parse(doc)
         doc._.actor_relations = self.actor_relations(doc, parse)
         doc._.event_relations = self.event_relations(doc, parse)
         return doc
-
-    def _parse(self, doc: Doc) -> _Parse:
-        """The doc's parse tables, reading strings through the store of the doc's own vocab."""
-        if self._names.strings is not doc.vocab.strings:
-            self._names = _Names(doc.vocab.strings)
-        return _Parse(doc, self._names)
 
     # ------------------------------------------------------------------ actor relations
 
     def actor_relations(self, doc: Doc, parse: _Parse | None = None) -> list[ActorRelation]:
         """Relations stated by titles, appositions, possessives and predicates next to names."""
-        parse = parse or self._parse(doc)
+        parse = parse or _Parse(doc)
         actors: dict[str, Actor] = doc._.actors or {}
         index = parse.mentions
         text = parse.text
@@ -200,7 +190,7 @@ class RelationExtractor:
             actor = actors.get(mention.actor)
             if actor is None or actor.type not in SUBJECT_TYPES or mention.kind == "pronoun":
                 continue
-            span = parse.span(mention.start, mention.end)
+            span = parse.char_span(mention.start, mention.end)
             if span is None or span[0] == span[1]:
                 continue
             sent = parse.sent_of(span[0])
@@ -279,7 +269,7 @@ class RelationExtractor:
             mention = where.get(key)
             if not pairs or mention is None:
                 continue
-            span = parse.span(mention.start, mention.end)
+            span = parse.char_span(mention.start, mention.end)
             if span is None or span[0] == span[1]:
                 continue
             bounds = sentence_bounds(parse.sent_of(span[0]), parse.text)
@@ -580,12 +570,12 @@ class RelationExtractor:
 
     def event_relations(self, doc: Doc, parse: _Parse | None = None) -> list[EventRelation]:
         """Relations between events stated by connectives, subordinate clauses and coordination."""
-        parse = parse or self._parse(doc)
+        parse = parse or _Parse(doc)
         events: list[Event] = doc._.events or []
         by_token = _events_by_token(events, parse)
         found: list[EventRelation] = []
         for event in events:
-            span = parse.span(event.start, event.end)
+            span = parse.char_span(event.start, event.end)
             if span is None or span[0] == span[1]:
                 continue
             trigger = span[0]
@@ -974,7 +964,7 @@ class RelationExtractor:
             return  # no "return", "response" ... in the doc
         sent_no = story.sent_no
         for event in events:
-            span = parse.span(event.start, event.end)
+            span = parse.char_span(event.start, event.end)
             if span is None or span[0] == span[1] or event.type in self.reaction_types:
                 continue
             root = parse.root(*span)
@@ -1017,7 +1007,7 @@ class RelationExtractor:
         for event in events:
             if event.type != "Request" or event is main:
                 continue
-            span = parse.span(event.start, event.end)
+            span = parse.char_span(event.start, event.end)
             if span is None or span[0] == span[1]:
                 continue
             calls = [
@@ -1042,7 +1032,7 @@ class RelationExtractor:
         for event in events:
             if event.type not in self.ordered_types:
                 continue
-            span = parse.span(event.start, event.end)
+            span = parse.char_span(event.start, event.end)
             if span is None or span[0] == span[1]:
                 continue
             marked = any(
@@ -1230,7 +1220,7 @@ class RelationExtractor:
         for event in story.events:
             if event.type not in self.reaction_types:
                 continue
-            span = story.parse.span(event.start, event.end)
+            span = story.parse.char_span(event.start, event.end)
             if span is None or span[0] == span[1]:
                 continue
             if words is None:
@@ -1367,7 +1357,7 @@ class RelationExtractor:
         if earlier[0].type not in fallback:
             # "Americans who had been imprisoned ... were freed": a past event told in a
             # relative clause of the lead is background, not the main event
-            span0 = parse.span(earlier[0].start, earlier[0].end)
+            span0 = parse.char_span(earlier[0].start, earlier[0].end)
             if span0 is None or parse.dep[parse.root(*span0)] != "relcl":
                 return None
             rest = [e for e in earlier[1:] if e.sent_start == earlier[0].sent_start]
@@ -1382,69 +1372,15 @@ class RelationExtractor:
         return main
 
 
-class _Names(dict[int, str]):
-    """String-store id -> string, each looked up in the store once: the parse's columns come
-    as ids from `Doc.to_array`, and most of them repeat from token to token and doc to doc."""
-
-    def __init__(self, strings: StringStore) -> None:
-        super().__init__()
-        self.strings = strings
-
-    def __missing__(self, key: int) -> str:
-        value = self[key] = self.strings[key]
-        return value
-
-
-class _Parse:
-    """The doc's parse as plain lists indexed by token number, made once per doc: each `doc[i]`,
-    `.head` and `.children` of spaCy makes a new `Token` whose attributes cost more than a list
-    lookup, so the rules walk the tree by index and read these columns instead."""
-
-    def __init__(self, doc: Doc, names: _Names) -> None:
-        self.doc = doc
-        self.text = doc_text(doc)
-        columns = doc.to_array([HEAD, LENGTH, SPACY, DEP, POS, TAG, LEMMA, LOWER])
-        size = len(columns)
-        heads = columns[:, 0].astype(numpy.int64) + numpy.arange(size)
-        widths = columns[:, 1] + columns[:, 2]
-        starts = numpy.cumsum(widths) - widths  # the tokens and their spaces tile the text
-        self.head: list[int] = heads.tolist()
-        self.idx: list[int] = starts.tolist()
-        """`Token.idx` of each token."""
-        self.end: list[int] = (starts + columns[:, 1]).tolist()
-        """Character offset just after each token's text."""
-        self._text_end = int(widths.sum())
-        dep, pos, tag, lemma, lower = [
-            list(map(names.__getitem__, ids)) for ids in columns[:, 3:].T.tolist()
-        ]
-        self.dep: list[str] = dep
-        """`Token.dep_` of each token; `pos`, `tag`, `lemma` and `lower` likewise."""
-        self.pos: list[str] = pos
-        self.tag: list[str] = tag
-        self.lemma: list[str] = lemma
-        self.lower: list[str] = lower
-        self.children: list[list[int]] = [[] for _ in range(size)]
-        """Each token's children in text order, as `Token.children` yields them."""
-        for i, head in enumerate(self.head):
-            if head != i:
-                self.children[head].append(i)
-        self._spans: dict[tuple[int, int], tuple[int, int] | None] = {}
-        self._roots: dict[tuple[int, int], int] = {}
+class _Parse(ParseView):
+    """What the relation rules read of one doc: the shared parse tables (`kg.nlp.parse`), and
+    the sentences and what the earlier components left on the doc (mentions), read when
+    relations runs."""
 
     @cached_property
     def sents(self) -> list[Span]:
         """The doc's sentences: `doc.sents` walks the tokens on every call."""
         return list(self.doc.sents)
-
-    @cached_property
-    def _sent_starts(self) -> list[int]:
-        return [sent.start for sent in self.sents]
-
-    @cached_property
-    def lemmas_lower(self) -> dict[str, str]:
-        """Each lemma of the doc, once, with its lower case: rules that want a few lemmas look
-        here before they look at each token."""
-        return {lemma: lemma.lower() for lemma in set(self.lemma)}
 
     @cached_property
     def mentions(self) -> MentionIndex:
@@ -1463,91 +1399,7 @@ class _Parse:
 
     def sent_of(self, i: int) -> Span:
         """The sentence holding token `i`, as `Token.sent` gives it."""
-        return self.sents[bisect_right(self._sent_starts, i) - 1]
-
-    def with_dep(self, i: int, *deps: str) -> list[int]:
-        """The children of token `i` attached with one of `deps`, in text order."""
-        return [c for c in self.children[i] if self.dep[c] in deps]
-
-    def span(self, start: int, end: int) -> tuple[int, int] | None:
-        """Token range [first, last + 1) of `doc.char_span(start, end, alignment_mode="expand")`,
-        None where that is None; empty where that span is."""
-        key = (start, end)
-        if key not in self._spans:
-            self._spans[key] = self._expand(start, end)
-        return self._spans[key]
-
-    def _expand(self, start: int, end: int) -> tuple[int, int] | None:
-        first, last = self._token_at(start), self._token_at(end - 1)
-        if first < 0 or last < 0:
-            return None
-        if start == self.end[first]:
-            first += 1  # the whitespace after a token is no part of it
-        return first, last + 1
-
-    def _token_at(self, char: int) -> int:
-        """The token whose text or trailing whitespace holds the character, else -1."""
-        i = bisect_right(self.idx, char) - 1
-        following = self.idx[i + 1] if i + 1 < len(self.idx) else self._text_end
-        return i if i >= 0 and char < following else -1
-
-    def root(self, first: int, last: int) -> int:
-        """`Span.root` of the tokens [first, last)."""
-        if last - first == 1:
-            return first
-        key = (first, last)
-        if key not in self._roots:
-            self._roots[key] = self._find_root(first, last)
-        return self._roots[key]
-
-    def _find_root(self, first: int, last: int) -> int:
-        """A sentence root among the tokens, else the one nearest the sentence root (not a bare
-        punctuation or space), the first on ties, as `Span.root` chooses."""
-        heads_outside: list[int] = []  # the tokens attached to one outside the span
-        for i in range(first, last):
-            head = self.head[i]
-            if head == i:
-                return i
-            if not first <= head < last:
-                heads_outside.append(i)
-        if len(heads_outside) == 1:
-            return heads_outside[0]  # a name's head word: no depths to compare
-        best, root = len(self.head), first
-        for i in heads_outside:
-            depth = self._depth(i)
-            if depth < best:
-                best, root = depth, i
-        return root
-
-    def _depth(self, i: int) -> int:
-        """Steps from the token up to its sentence root, as `Span.root` counts them: a bare
-        punctuation or space token counts as far as can be."""
-        if not self.children[i] and (self.doc[i].is_punct or self.doc[i].is_space):
-            return len(self.head) - 1
-        depth = 0
-        while self.head[i] != i:
-            i = self.head[i]
-            depth += 1
-        return depth
-
-    def subtree(self, i: int) -> list[int]:
-        """`Token.subtree` in its order: the left children's subtrees, the token, the right's."""
-        found: list[int] = []
-        for child in self.children[i]:
-            if child > i:
-                break
-            found += self.subtree(child)
-        found.append(i)
-        found += [t for child in self.children[i] if child > i for t in self.subtree(child)]
-        return found
-
-    def is_ancestor(self, top: int, i: int) -> bool:
-        """Whether token `top` is an ancestor of token `i`."""
-        while self.head[i] != i:
-            i = self.head[i]
-            if i == top:
-                return True
-        return False
+        return self.sents[self.sentence_of(i)]
 
 
 class _Story:
@@ -1586,7 +1438,7 @@ def _story_people(event: Event, parse: _Parse, actors: dict[str, Actor]) -> list
     people = [k for k in event.affected if k in actors and actors[k].type == "Person"]
     if people or event.affected:
         return people
-    span = parse.span(event.start, event.end)
+    span = parse.char_span(event.start, event.end)
     if span is None or span[0] == span[1]:
         return []
     tok = parse.root(*span)
@@ -1712,7 +1564,7 @@ def _events_by_token(events: list[Event], parse: _Parse) -> dict[int, Event]:
     """Each event under the index of its trigger's first token, for dependency-path lookups."""
     by_token: dict[int, Event] = {}
     for event in events:
-        span = parse.span(event.start, event.end)
+        span = parse.char_span(event.start, event.end)
         if span is not None and span[0] < span[1]:
             by_token[span[0]] = event
     return by_token
@@ -1720,7 +1572,7 @@ def _events_by_token(events: list[Event], parse: _Parse) -> dict[int, Event]:
 
 def _plural_trigger(event: Event, parse: _Parse) -> bool:
     """ "mass arrests", "detentions": a trigger noun in the plural names many events."""
-    span = parse.span(event.start, event.end)
+    span = parse.char_span(event.start, event.end)
     return span is not None and span[0] < span[1] and parse.tag[parse.root(*span)] == "NNS"
 
 
