@@ -8,7 +8,7 @@ import spacy
 from kg.errors import ModelError
 from kg.nlp import COMPONENTS, build_pipeline
 from kg.nlp.extensions import doc_text
-from kg.nlp.spans import MentionIndex, SentenceIndex, token_indices
+from kg.nlp.spans import MentionIndex, SentenceIndex
 from kg.nlp.types import Mention
 from kg.settings import DEFAULT_MODEL
 
@@ -67,21 +67,6 @@ def test_sentence_index_gives_each_token_its_sentence(nlp) -> None:  # type: ign
             token.sent.start,
             token.sent.end,
         )
-
-
-def test_token_indices_keep_tokens_matching_every_attribute(nlp) -> None:  # type: ignore[no-untyped-def]
-    doc = nlp("Ostland jailed two reporters, and Vantor freed them on Friday.")
-    verbs = [t.i for t in doc if t.pos_ == "VERB"]
-    assert verbs and token_indices(doc, POS={"VERB"}) == verbs
-    freed = [t.i for t in doc if t.pos_ == "VERB" and t.lemma_ == "free"]
-    assert (
-        token_indices(doc, POS={"VERB"}, LEMMA={"free"})
-        == freed
-        == [[t.text for t in doc].index("freed")]
-    )
-    assert token_indices(doc, LOWER={"ostland", "friday"}) == [0, len(doc) - 2]
-    assert token_indices(doc, ENT_TYPE={""}, LOWER={"jailed"}) == [1]
-    assert token_indices(nlp.make_doc(""), LOWER={"x"}) == []
 
 
 def test_mention_index_finds_a_long_mention_that_starts_far_back() -> None:

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Collection
+from typing import Protocol
 
-import numpy
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from kg.nlp.types import Mention
+
+
+class TokenLike(Protocol):
+    """What the lookups read of a token: a spaCy `Token`, or a component's plain word object."""
+
+    @property
+    def i(self) -> int: ...
+
+    @property
+    def idx(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
 
 
 class MentionIndex:
@@ -26,7 +38,7 @@ class MentionIndex:
         upto = bisect_right(self._starts, end - 1)
         return [m for m in self.mentions[first:upto] if m.end > start]
 
-    def for_token(self, token: Token) -> Mention | None:
+    def for_token(self, token: TokenLike) -> Mention | None:
         """The mention that covers this token, if any (the longest when several do)."""
         hits = self.at(token.idx, token.idx + len(token.text))
         return max(hits, key=lambda m: m.end - m.start) if hits else None
@@ -50,7 +62,7 @@ class SentenceIndex:
         self.sents: list[Span] = list(doc.sents)
         self._starts = [sent.start for sent in self.sents]
 
-    def of(self, token: Token) -> Span:
+    def of(self, token: TokenLike) -> Span:
         """The sentence holding `token`, as `token.sent` gives it."""
         return self.sents[bisect_right(self._starts, token.i) - 1]
 
@@ -59,18 +71,3 @@ def sentence_bounds(sent: Span, text: str) -> tuple[int, int]:
     """Character offsets of a sentence without the blank-line whitespace the parser leaves on it;
     `text` is the doc's text, passed in because `doc.text` and `sent.text` join tokens anew."""
     return sent.start_char, sent.start_char + len(text[sent.start_char : sent.end_char].rstrip())
-
-
-def token_indices(doc: Doc, **wanted: Collection[str]) -> list[int]:
-    """Indices, in text order, of the tokens whose attributes take one of the wanted values, e.g.
-    `token_indices(doc, POS={"VERB", "AUX"}, LOWER={"said"})`: string-valued attributes (ORTH,
-    LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE; "" for none) compared as ids over `Doc.to_array`, so a
-    rule that looks at every token makes `Token` objects only for the few that can match."""
-    keep = numpy.ones(len(doc), dtype=bool)
-    for attr, values in wanted.items():
-        column = doc.to_array(attr)
-        hit = numpy.zeros(len(doc), dtype=bool)
-        for value in values:  # the rules want a few values: one comparison each beats `isin`
-            hit |= column == doc.vocab.strings[value]
-        keep &= hit
-    return numpy.flatnonzero(keep).tolist()
