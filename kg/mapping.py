@@ -34,7 +34,7 @@ from kg.nlp.types import (
     Event,
 )
 from kg.settings import DEFAULT_BASE_IRI
-from kg.terms import TermTriple, TripleList, rdflib_term
+from kg.terms import TermTriple, TripleList, paused_gc, rdflib_term
 from kg.vocab import NIF, NKG, NKG_IRI, SCHEMA, SEM
 
 #: Prefixes bound in every graph and used by the writers.
@@ -541,7 +541,8 @@ def article_triples(article: Article, doc: Doc, *, run: RunInfo, minter: IriMint
     text, unknown types, malformed dates, an IRI Oxigraph rejects): such a bug must never reach
     the output.
     """
-    return _ArticleMapper(article, doc, run, minter).map()
+    with paused_gc():
+        return _ArticleMapper(article, doc, run, minter).map()
 
 
 #: rdflib checks every IRI it is given; vocabulary terms and spans recur in triple after triple.

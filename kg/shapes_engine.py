@@ -9,11 +9,9 @@ queries can match. Any shape feature not implemented below makes `compile_shapes
 
 from __future__ import annotations
 
-import gc
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -30,7 +28,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
 from kg import terms
-from kg.terms import ox_term, triple_terms
+from kg.terms import ox_term, paused_gc, triple_terms
 
 __all__ = ["Result", "ShapesPlan", "UnsupportedShapes", "compile_shapes", "ox_of", "rdflib_term"]
 
@@ -753,7 +751,7 @@ class ShapesPlan:
 
     def validate(self, batch: Sequence[tuple[ox.NamedNode, Triples]]) -> list[list[Result]]:
         """The results of each article, validated as its own data graph, in batch order."""
-        with _no_gc():
+        with paused_gc():  # the indexes make ~1e5 small sets, which no cycle holds
             return self._validate(batch)
 
     def _validate(self, batch: Sequence[tuple[ox.NamedNode, Triples]]) -> list[list[Result]]:
@@ -777,19 +775,6 @@ def _foci(shape: CompiledShape, ctx: Context) -> list[Term]:
     if len(shape.targets) == 1:
         return list(shape.targets[0](ctx))
     return list({node for target in shape.targets for node in target(ctx)})
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic GC: the indexes make ~1e5 small sets, which no cycle holds, and the
-    collections they trigger (each scanning all of them) cost more than the validation."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # --- the compiler -----------------------------------------------------------------------------
