@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp import build_pipeline
-from kg.nlp.events import _clause_anchor, _DocState
+from kg.nlp.events import _clause_anchor, _DocState, _holds_unquoted
 from kg.nlp.types import EVENT_TYPES, Actor, Event
 
 PUBLISHED = "2024-03-15"  # a Friday
@@ -855,4 +855,48 @@ def test_clause_verbs_agree_with_the_clause_anchor_walk(nlp: Language) -> None:
     for verb in verbs:
         for token in doc:
             walked = _clause_anchor(token, verb) == verb
-            assert walked == (state.clause_verbs[token.i] == verb.i), (token.text, verb.text)
+            assert walked == (state.clause_verb(token.i) == verb.i), (token.text, verb.text)
+
+
+def test_clause_prep_holders_are_the_clause_words_with_prepositions(nlp: Language) -> None:
+    doc = run(
+        nlp,
+        "Police in Vantor detained the poet at his home after a trip to Ostland. "
+        "The court, which met in the capital on Friday, freed him after talks with envoys.",
+    )
+    state = _DocState(doc)
+    for sent in doc.sents:
+        for verb in (t for t in sent if t.pos_ in ("VERB", "AUX")):
+            expected = [
+                t.i
+                for t in sent
+                if _clause_anchor(t, verb) == verb and any(c.dep_ == "prep" for c in t.children)
+            ]
+            found = [w.i for w in state.clause_prep_holders(state.words[verb.i], sent)]
+            assert found == expected, verb.text
+
+
+def test_holds_unquoted_agrees_with_a_scan_of_the_subtree(nlp: Language) -> None:
+    doc = run(nlp, "He said “police arrested the poet” and that troops freed two prisoners.")
+    parse = _DocState(doc).parse
+    marks = {t.i for t in doc if t.pos_ in ("VERB", "NOUN")}
+    start = doc.text.index("“") + 1
+    for quote in (None, (start, doc.text.index("”"))):
+        for top in doc:
+            scanned = any(
+                t.i in marks and (quote is None or not quote[0] <= t.idx < quote[1])
+                for t in top.subtree
+            )
+            assert _holds_unquoted(top.i, marks, quote, parse) == scanned, (top.text, quote)
+
+
+def test_unreported_events_still_name_their_groups(nlp: Language) -> None:
+    for text in (
+        "Police arrest dozens of students\n\nPolice detained 30 protesters in Minsk on Monday.",
+        "The mayor said: “Soldiers detained dozens of students.” "
+        "Police detained 30 protesters in Minsk on Monday.",
+    ):
+        doc = run(nlp, text)
+        assert [e.trigger for e in doc._.events if e.type == "Arrest"] == ["detained"]
+        assert events_of(nlp, text, "Arrest")[0].start > text.index("Police detained")
+        assert "Group:dozens of students" in doc._.actors, text

@@ -233,13 +233,13 @@ class EventExtractor:
         ]
         candidates = self._filter_statements(candidates, state)
         candidates = self._suppress_objects(candidates)
-        built = [(self._build(c, state), _is_given(c, state)) for c in candidates]
-        entries = {
-            e.key: id(c.entry) for (e, _), c in zip(built, candidates, strict=True) if e is not None
-        }
-        titles = _title_spans(state.text)
-        built = [(e, g) for e, g in built if e is not None and not _in_title(e, titles)]
-        built = [(e, g) for e, g in built if not _quoted(e, state.text)]
+        built: list[tuple[Event, bool]] = []
+        entries: dict[str, int] = {}  # event key -> id of its lexicon entry
+        for cand in candidates:
+            event = self._build(cand, state)
+            if event is not None:
+                built.append((event, _is_given(cand, state)))
+                entries[event.key] = id(cand.entry)
         events = _without_given(built)
         events = [self._blame_attacker(e, events, state) for e in events]
         events = [state.places_out_of_roles(e) for e in events]
@@ -359,10 +359,8 @@ class EventExtractor:
         if needs == "named_speaker_quote" and quote is None:
             return False
         for clause in reported:
-            for t in clause.subtree:
-                inside_quote = quote is not None and quote[0] <= t.idx < quote[1]
-                if t.i in others and not inside_quote:
-                    return False
+            if _holds_unquoted(clause.i, others, quote, state.parse):
+                return False
         return not (token.lemma_ == "call" and quote is None and not reported)
 
     def _speakers(self, token: _Word, state: _DocState) -> list[str]:
@@ -407,6 +405,9 @@ class EventExtractor:
     # ------------------------------------------------------------------ building events
 
     def _build(self, cand: _Candidate, state: _DocState) -> Event | None:
+        """The event a candidate reports; None when it makes none, or when the story does not
+        report it (a headline's, a quotation's). Its roles are read first in every case, as
+        they add the Group actors; the rest only for the events kept."""
         token, etype = cand.token, cand.entry["type"]
         sent = state.sentences.of(token)
         if cand.entry["pos"] == "VERB" and token.dep_ == "amod":
@@ -425,9 +426,11 @@ class EventExtractor:
             roles["participants"] = _unique(parts)
             roles["agent"], roles["affected"] = [], []
         start, end = token.idx, cand.end_token.idx + len(cand.end_token.text)
+        sent_start, sent_end = sentence_bounds(sent, state.text)
+        if state.in_title(start) or state.quoted(etype, start, sent_start, sent_end):
+            return None
         state.note_trigger(start, end, token)
         quote = state.quote_span(sent) if etype == "Statement" else None
-        sent_start, sent_end = sentence_bounds(sent, state.text)
         modality = self._modality(token)
         date = _date(token, state)
         return Event(
@@ -725,12 +728,13 @@ class EventExtractor:
             return place
         anchor = token if token.pos_ in ("VERB", "AUX") else _verb_above(token)
         if anchor is not None and token.dep_ not in SUBJ_DEPS + PASS_SUBJ_DEPS:
-            clause = state.clause(anchor, state.sentences.of(token))
-            place = _place_after(clause, preps, state)
+            # the clause's words with prepositions: no other word of it can name a place
+            holders = state.clause_prep_holders(anchor, state.sentences.of(token))
+            place = _place_after(holders, preps, state)
             if place is not None:
                 return place
             # "detained ... while on a trip to X", "arrested after traveling to X"
-            trips = [t for t in clause if t.lemma_.lower() in MOTION_WORDS]
+            trips = [t for t in holders if t.lemma_.lower() in MOTION_WORDS]
             trips += [c for c in anchor.children if c.dep_ == "advcl" and c.lemma_ in MOTION_WORDS]
             return _place_after(trips, ("to",), state)
         return None
@@ -875,6 +879,7 @@ class _DocState:
                 self.times.append((time, self.words[self.parse.root(*span)]))
         self._home: str | None = None
         self._quotes: dict[int, tuple[int, int] | None] = {}
+        self._quotations: dict[int, list[tuple[int, int]]] = {}
         self._triggers: dict[tuple[int, int], _Word | None] = {}
         self._mentions_at: dict[int, Mention | None] = {}
         self._sentence_times: dict[int, list[tuple[TimeExpr, _Word]]] = {}
@@ -883,6 +888,33 @@ class _DocState:
     def sentences(self) -> SentenceIndex:
         """The doc's sentences, listed when first asked for."""
         return SentenceIndex(self.doc)
+
+    @cached_property
+    def titles(self) -> list[tuple[int, int]]:
+        """The character ranges of the headline and subheadings (`_title_spans`)."""
+        return _title_spans(self.text)
+
+    def in_title(self, char: int) -> bool:
+        """Whether a character offset lies in the headline or a subheading."""
+        return any(start <= char < end for start, end in self.titles)
+
+    def quoted(self, etype: str, start: int, sent_start: int, sent_end: int) -> bool:
+        """Whether a trigger starting at `start` is inside a quotation: a speaker's words
+        ("What's with Russia violating our airspace?"), reported by the statement, not events
+        the story reports; accusations are the exception, quoted charges are what they are made
+        of. The quotations of a sentence (its bounds given) are searched once."""
+        if etype in ("Statement", "Accusation"):
+            return False
+        spans = self._quotations.get(sent_start)
+        if spans is None:
+            found = QUOTE_RE.finditer(self.text, sent_start, sent_end)
+            spans = self._quotations[sent_start] = [match.span(1) for match in found]
+        for quote_start, quote_end in spans:
+            if quote_start <= start < quote_end:
+                return True
+        # else a quotation opened before it that runs past the sentence
+        text = self.text
+        return text.count("“", sent_start, start) > text.count("”", sent_start, start)
 
     def quote_span(self, sent: Span) -> tuple[int, int] | None:
         """Character offsets of the first quotation in a sentence, without the quote marks;
@@ -922,43 +954,41 @@ class _DocState:
             self._triggers[where] = self.words[span[0]] if found else None
         return self._triggers[where]
 
-    @cached_property
-    def clause_verbs(self) -> list[int]:
-        """For every token, the index of the first verb at or above it (else where the walk
-        stops: the root): `_clause_anchor(token, verb) == verb` exactly when it is `verb.i`.
-        Walked once over the words, not per event."""
-        found = []
-        for cur in self.words:
-            steps = 0
-            while steps < CLAUSE_WALK and cur.pos_ not in ("VERB", "AUX") and cur.head is not cur:
-                cur = cur.head
-                steps += 1
-            found.append(cur.i)
-        return found
+    def clause_verb(self, i: int) -> int:
+        """The index of the first verb at or above token `i` (else where the walk stops: the
+        root): `_clause_anchor(token, verb) == verb` exactly when it is `verb.i`."""
+        pos, head = self.parse.pos, self.parse.head
+        steps = 0
+        while steps < CLAUSE_WALK and pos[i] not in ("VERB", "AUX") and head[i] != i:
+            i = head[i]
+            steps += 1
+        return i
 
     @cached_property
     def preps(self) -> dict[int, list[_Word]]:
         """Head index -> its "prep" dependents in text order, as `head.children` gives them:
         found once for the place rules, which look under every word of a clause."""
         found: dict[int, list[_Word]] = {}
-        for word in self.words:
-            if word.dep_ == "prep" and word.head is not word:
-                found.setdefault(word.head.i, []).append(word)
+        words, head = self.words, self.parse.head
+        for i, dep in enumerate(self.parse.dep):
+            if dep == "prep" and head[i] != i:
+                found.setdefault(head[i], []).append(words[i])
         return found
 
     @cached_property
-    def _clause_members(self) -> dict[int, list[int]]:
-        """Verb index -> the indices of the tokens whose clause verb it is, in text order."""
-        members: dict[int, list[int]] = {}
-        for i, verb in enumerate(self.clause_verbs):
-            members.setdefault(verb, []).append(i)
+    def _prep_holders(self) -> dict[int, list[_Word]]:
+        """Verb index -> the words of its clause that have "prep" dependents, in text order:
+        the place rules read nothing else of a clause, so only these words are walked up."""
+        members: dict[int, list[_Word]] = {}
+        for i in sorted(self.preps):
+            members.setdefault(self.clause_verb(i), []).append(self.words[i])
         return members
 
-    def clause(self, verb: _Word, sent: Span) -> list[_Word]:
-        """The tokens of `sent` in the clause of `verb` (a VERB or AUX), in text order: those
-        for which `_clause_anchor(token, verb) == verb`."""
-        members = self._clause_members.get(verb.i, [])
-        return [self.words[i] for i in members if sent.start <= i < sent.end]
+    def clause_prep_holders(self, verb: _Word, sent: Span) -> list[_Word]:
+        """The words of `sent` in the clause of `verb` (a VERB or AUX), in text order, that
+        have "prep" dependents: of the tokens for which `_clause_anchor(token, verb) == verb`,
+        those `_place_after` can find a place on."""
+        return [w for w in self._prep_holders.get(verb.i, ()) if sent.start <= w.i < sent.end]
 
     def default_place(self, event: Event) -> Event:
         """A place for an event of a type that always happens somewhere and whose text names
@@ -1162,6 +1192,16 @@ def _place_after(holders: list[_Word], preps: tuple[str, ...], state: _DocState)
                     if actor is not None and actor.type in PLACE_TYPES:
                         return actor.key
     return None
+
+
+def _holds_unquoted(top: int, marks: set[int], quote: tuple[int, int] | None, parse: Parse) -> bool:
+    """Whether the subtree of token `top` holds one of the tokens `marks` outside the quotation
+    `quote`: found by walking up from each mark, not down the whole subtree."""
+    for i in marks:
+        below = i == top or parse.is_ancestor(top, i)
+        if below and (quote is None or not quote[0] <= parse.idx[i] < quote[1]):
+            return True
+    return False
 
 
 def _ordered(token: _Word) -> bool:
@@ -1573,20 +1613,6 @@ def _unique(keys: list[str]) -> list[str]:
 # ---------------------------------------------------------------------- deduplication
 
 
-def _quoted(event: Event, text: str) -> bool:
-    """Whether the trigger is inside a quotation: a speaker's words ("What's with Russia
-    violating our airspace?"), reported by the statement, not events the story reports;
-    accusations are the exception, quoted charges are what they are made of."""
-    if event.type in ("Statement", "Accusation"):
-        return False
-    sentence = text[event.sent_start : event.sent_end]
-    for match in QUOTE_RE.finditer(sentence):
-        if event.sent_start + match.start(1) <= event.start < event.sent_start + match.end(1):
-            return True
-    before = sentence[: event.start - event.sent_start]
-    return before.count("“") > before.count("”")  # a quotation running past the sentence
-
-
 def _is_given(cand: _Candidate, state: _DocState) -> bool:
     """A mention that presupposes its event instead of reporting it: "over his arrest", "the
     release", "prisoners released on Friday" (a participle modifying the people it was done to);
@@ -1635,10 +1661,6 @@ def _title_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
         start += len(paragraph) + 2
     return spans
-
-
-def _in_title(event: Event, titles: list[tuple[int, int]]) -> bool:
-    return any(start <= event.start < end for start, end in titles)
 
 
 def _headline_end(text: str) -> int:
