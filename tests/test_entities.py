@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.nlp import build_pipeline
-from kg.nlp.entities import cluster_person_names, default_gazetteer
+from kg.nlp.entities import TokenTable, cluster_person_names, default_gazetteer, title_may_end
+from kg.nlp.parse import Parse, parse_of
 from kg.settings import DEFAULT_MODEL
 
 
@@ -285,3 +286,40 @@ def test_capitals_and_places_are_found_in_upper_case_datelines() -> None:
     assert gaz.place_of("HERAT") == "Herat"
     assert gaz.place_of("Herat") == "Herat"
     assert gaz.place_of("HERATT") is None
+
+
+def test_entity_rows_are_doc_ents(nlp: Language) -> None:
+    """The table reads `doc.ents` from the entity columns, adjacent entities kept apart."""
+    doc = nlp.make_doc("Ana Rusu met Pavel Ionescu and NATO in Chisinau on Monday.")
+    spans = [(0, 2, "PERSON"), (3, 5, "PERSON"), (6, 7, "ORG"), (8, 9, "GPE"), (9, 11, "DATE")]
+    doc.ents = [Span(doc, start, end, label) for start, end, label in spans]
+    assert TokenTable(doc).ents == [(e.start, e.end, e.label_) for e in doc.ents] == spans
+
+
+def test_title_may_end_wherever_a_title_ends(nlp: Language) -> None:
+    """The cheap test never rules out a window whose text is a title."""
+    gaz = default_gazetteer()
+    doc = nlp(
+        "Then-Secretary of State Mike Pompeo met opposition leader Ana Rusu and the president."
+    )
+    table = TokenTable(doc)
+    for end in range(1, len(doc) + 1):
+        for size in range(1, min(end, 4) + 1):
+            if gaz.is_title(doc[end - size : end].text):
+                assert title_may_end(table, end, gaz), doc[end - size : end].text
+    mike = next(t.i for t in doc if t.text == "Mike")
+    assert not title_may_end(table, mike + 1, gaz)
+
+
+def test_mention_offsets_map_back_to_their_tokens(nlp: Language) -> None:
+    """The token ranges this step records for its mentions are what `char_span` finds."""
+    doc = run(
+        nlp,
+        "Belarus’ President Alexander Lukashenko met 40 detained protesters in Minsk.\n\n"
+        "  The  opposition leader Sviatlana Tsikhanouskaya said the West must act.",
+    )
+    recorded = dict(parse_of(doc)._spans)
+    assert recorded
+    fresh = Parse(doc)
+    for (start, end), tokens in recorded.items():
+        assert fresh.char_span(start, end) == tokens

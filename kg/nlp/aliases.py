@@ -20,7 +20,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.entities import POSSESSIVE_TOKENS, Gazetteer, clean_name
+from kg.nlp.entities import POSSESSIVE_TOKENS, Gazetteer, clean_name, title_may_end
 from kg.nlp.extensions import register_extensions
 from kg.nlp.parse import ParseView
 from kg.nlp.types import Actor, Mention
@@ -300,6 +300,8 @@ class DocState:
         with the qualifiers before it (countries, organisations, demonyms, "former", "then-")."""
         tokens = self.tokens
         first, last = span
+        if first == 0 or not title_may_end(tokens, first, self.gaz):
+            return None  # no title ends right before the name: spare joining four texts
         start = None
         for size in (4, 3, 2, 1):
             begin = first - size
@@ -355,8 +357,12 @@ class DocState:
         [start, end) before a name."""
         tokens = self.tokens
         if key.startswith("Person:"):
+            # the ends of the windows a title can end at, so only those windows are joined
+            ends = {j for j in range(start + 1, end + 1) if title_may_end(tokens, j, self.gaz)}
             for size in (4, 3, 2, 1):
                 for i in range(start, end - size + 1):
+                    if i + size not in ends:
+                        continue
                     chunk = tokens.span_text(i, i + size)
                     if self.gaz.is_title(chunk):
                         title = clean_name(chunk)
@@ -625,12 +631,15 @@ class DocState:
     def demonyms(self) -> list[tuple[int, int, str]]:
         """Offsets and country of each capitalised demonym ("Belarusian") in the text."""
         words, idx = self.tokens.words, self.tokens.idx
+        positions, demonyms = self.positions, self.gaz.demonyms
         found = []
-        for low, at in self.positions.items():
-            country = self.gaz.demonyms.get(low)  # `country_for_demonym`
+        for low in positions.keys() & demonyms.keys():  # the doc's words that are demonyms
+            country = demonyms[low]  # `country_for_demonym`
             if country:
                 found += [
-                    (idx[i], idx[i] + len(words[i]), country) for i in at if words[i].istitle()
+                    (idx[i], idx[i] + len(words[i]), country)
+                    for i in positions[low]
+                    if words[i].istitle()
                 ]
         return sorted(found)
 
@@ -944,11 +953,10 @@ class DocState:
         if not candidates:
             return -1
         dominating = tokens.dominating_verbs(pronoun)
-        reported = set(tokens.subtree(own_clause))
         latest = -1
         for i in candidates:
-            if tokens.head[i] in dominating or i in reported:
-                continue
+            if tokens.head[i] in dominating or i == own_clause or tokens.is_ancestor(own_clause, i):
+                continue  # acts on the pronoun, or is in the clause the pronoun reports
             lemma = tokens.lemma[i].lower()
             if not (lemma in PERSON_NOUNS or lemma.endswith(PERSON_NOUN_ENDINGS)):
                 continue
@@ -1040,8 +1048,8 @@ class _ByStart:
     few sentences before each pronoun: a range lookup instead of a scan of all mentions."""
 
     def __init__(self, mentions: Iterable[Mention]) -> None:
-        self.mentions = sorted(set(mentions), key=lambda m: m.start)
-        self._seen = set(self.mentions)
+        self._seen = set(mentions)  # hashed once: a `Mention` hashes all its fields
+        self.mentions = sorted(self._seen, key=lambda m: m.start)
 
     def add(self, mention: Mention) -> None:
         if mention not in self._seen:

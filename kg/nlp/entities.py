@@ -16,20 +16,23 @@ from typing import Any, TypeVar
 
 import numpy
 import spacy
-from spacy.attrs import ENT_TYPE, LEMMA, LOWER, POS, TAG
+from spacy.attrs import ENT_IOB, ENT_TYPE, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
 from kg.nlp.data import load_json, load_tsv
 from kg.nlp.extensions import register_extensions
-from kg.nlp.parse import parse_of
+from kg.nlp.parse import Parse, ParseView
 from kg.nlp.types import Actor, Mention, actor_key
 
 POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’", "s"})
 LEADING_ARTICLES = frozenset({"the", "The", "THE"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+#: String ids of the entity types a person's name can run on over (0: no entity type).
+NAME_PART_TYPES = frozenset(get_string_id(label) for label in ("", "PERSON", "ORG", "GPE"))
+PERSON_TYPE = get_string_id("PERSON")
 #: Prepositions whose object is a party rather than a place ("talks with Minsk").
 AGENT_PREPS = frozenset({"between", "with", "against", "by", "toward", "towards", "on", "to"})
 #: Prepositions whose object is a place even for capitals ("in Minsk", "to Minsk").
@@ -315,18 +318,38 @@ EntRow = tuple[int, int, str]
 SpanRow = TypeVar("SpanRow", tuple[int, int], tuple[int, int, str])
 
 
-class TokenTable:
-    """The string ids of the token attributes the rules that scan the whole doc compare in
-    numpy, so that they make `Token` objects only for the few hits: the rows of the shared
-    parse (`kg.nlp.parse`), and the entity types, read here as they stand when this step runs
-    (they are no part of the parse)."""
+class TokenTable(ParseView):
+    """The doc as the rules read it, by token index: the shared parse (`kg.nlp.parse`), its
+    string ids as numpy rows for the rules that scan the whole doc, and the entity types and
+    spans, read here as they stand when this step runs (they are no part of the parse). No
+    `Token` or `Span` is made but for the few reads the parse lacks (edges, `like_num`)."""
 
     def __init__(self, doc: Doc) -> None:
+        super().__init__(doc)
         self.strings = doc.vocab.strings
-        parse = parse_of(doc)
-        self.lower, self.lemma = parse.id_row(LOWER), parse.id_row(LEMMA)
-        self.tag, self.pos = parse.id_row(TAG), parse.id_row(POS)
-        self.ent_type: numpy.ndarray = doc.to_array(ENT_TYPE)
+        self.lower_ids, self.lemma_ids = self.id_row(LOWER), self.id_row(LEMMA)
+        self.tag_ids, self.pos_ids = self.id_row(TAG), self.id_row(POS)
+        iob, types = doc.to_array([ENT_IOB, ENT_TYPE]).T
+        self.ent_type_ids: numpy.ndarray = types
+        self.ent_types: list[int] = types.tolist()
+        """The string id of each token's entity type (0 for none)."""
+        self.ent_iob: list[int] = iob.tolist()
+        """`Token.ent_iob`: 3 begins an entity ("B"), 1 continues it ("I")."""
+        self.ents = self._read_ents(numpy.flatnonzero(types).tolist())
+        """`doc.ents` as (start, end, label), without making its `Span` objects."""
+        self.sent_start_set = frozenset(self.sent_starts)
+
+    def _read_ents(self, typed: list[int]) -> list[EntRow]:
+        """The entities as `doc.ents` finds them, from the tokens with an entity type: each
+        starts at a "B" token and goes on over the "I" tokens right after it."""
+        bounds: list[list[int]] = []
+        for i in typed:
+            if self.ent_iob[i] == 3:
+                bounds.append([i, i + 1])
+            elif self.ent_iob[i] == 1 and bounds and bounds[-1][1] == i:
+                bounds[-1][1] = i + 1
+        strings, types = self.strings, self.ent_types
+        return [(start, end, strings[types[start]]) for start, end in bounds]
 
     def equals(self, column: numpy.ndarray, *values: str) -> numpy.ndarray:
         """Mask of the tokens whose `column` id is one of `values` ("" for none)."""
@@ -342,6 +365,22 @@ class TokenTable:
             return numpy.zeros(len(column), dtype=bool)
         at = numpy.minimum(numpy.searchsorted(ids, column), len(ids) - 1)
         return ids[at] == column
+
+    def is_sent_start(self, i: int) -> bool:
+        """`token.is_sent_start` of a parsed doc: whether token `i` begins a sentence."""
+        return i in self.sent_start_set
+
+    def left_edge(self, i: int) -> int:
+        """`token.left_edge.i`, read from spaCy for the few tokens that need it."""
+        return self.doc[i].left_edge.i
+
+    def offsets(self, start: int, end: int) -> tuple[int, int]:
+        """The character offsets of the tokens [start, end), for a mention of them. They map
+        back to these tokens (`char_span` of a whole-token range), which is put in the shared
+        memo here, as every later component looks up the tokens of every mention."""
+        where = self.idx[start], self.end[end - 1]
+        self._spans[where] = (start, end)
+        return where
 
 
 def _indices(mask: numpy.ndarray) -> list[int]:
@@ -364,20 +403,23 @@ class Candidate:
     """...and where the place ends."""
 
 
+#: A non-empty token range [start, end).
+TokenSpan = tuple[int, int]
+
+
 @dataclass
 class Resolved:
     """A candidate with its decided type, canonical-name hint and mention kind."""
 
-    span: Span
+    span: TokenSpan
     type: str
     name: str
     kind: str = "name"
     title: str | None = None
-
-    @cached_property
-    def surface(self) -> str:
-        """The span's text, joined once: `Span.text` joins its tokens anew on every read."""
-        return self.span.text
+    surface: str = ""
+    """The span's text, as joined once by `_resolve`..."""
+    cleaned: str = ""
+    """...and that text as a one-line name (`clean_name`), made once there too."""
 
 
 class EntityRecognizer:
@@ -411,13 +453,13 @@ class EntityRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         table = TokenTable(doc)
-        candidates = self._candidates(doc, table)
-        resolved = [r for r in (self._resolve(doc, c) for c in candidates) if r is not None]
+        candidates = self._candidates(table)
+        resolved = [r for r in (self._resolve(table, c) for c in candidates) if r is not None]
         resolved = self._fix_surnames(resolved)
         actors: dict[str, Actor] = {}
         mentions: list[Mention] = []
-        self._add_named(resolved, actors, mentions)
-        self._add_groups(doc, table, actors, mentions)
+        self._add_named(table, resolved, actors, mentions)
+        self._add_groups(table, actors, mentions)
         underscore = doc._  # a new `Underscore` on every `doc._`
         underscore.actors = actors
         underscore.mentions = sorted(set(mentions), key=lambda m: (m.start, -m.end, m.actor))
@@ -425,21 +467,19 @@ class EntityRecognizer:
 
     # -- candidates ---------------------------------------------------------------------------
 
-    def _candidates(self, doc: Doc, table: TokenTable) -> list[Candidate]:
+    def _candidates(self, t: TokenTable) -> list[Candidate]:
         """NER spans cleaned and split, plus gazetteer matches; overlaps resolved longest-first."""
         found: list[Candidate] = []
-        # `doc.ents` makes new spans on every read: read it once, as (start, end, label)
-        ents = [(ent.start, ent.end, ent.label_) for ent in doc.ents]
-        for start, end, label in self._merged_ents(doc, ents, table):
+        for start, end, label in self._merged_ents(t):
             if label in NAME_LABELS:
-                found.extend(self._clean_ner(doc, start, end, label))
-        for start, end, label in ents:
-            if end - start == 1 and label in OTHER_LABELS and self._place_context(doc[start:end]):
+                found.extend(self._clean_ner(t, start, end, label))
+        for start, end, label in t.ents:
+            if end - start == 1 and label in OTHER_LABELS and self._place_context(t, start, end):
                 found.append(Candidate(start, end, "LOC", "ner"))
-        matches = [(doc.vocab.strings[key], start, end) for key, start, end in self.matcher(doc)]
-        found.extend(self._border_areas(doc, table))
-        found.extend(self._collectives(doc, table))
-        found.extend(self._regions_and_courts(doc, matches))
+        matches = [(t.strings[key], start, end) for key, start, end in self.matcher(t.doc)]
+        found.extend(self._border_areas(t))
+        found.extend(self._collectives(t))
+        found.extend(self._regions_and_courts(t, matches))
         found.extend(Candidate(start, end, label, "gaz") for label, start, end in matches)
         found.sort(key=lambda c: (-(c.end - c.start), c.source != "gaz", c.start))
         taken: set[int] = set()
@@ -452,83 +492,80 @@ class EntityRecognizer:
         kept.extend(Candidate(c.start, c.inner_end, c.inner, "gaz") for c in kept if c.inner)
         return sorted(kept, key=lambda c: c.start)
 
-    def _merged_ents(self, doc: Doc, ents: list[EntRow], table: TokenTable) -> list[EntRow]:
+    def _merged_ents(self, t: TokenTable) -> list[EntRow]:
         """NER spans with person names completed ("Dilek" + "Kaya Imamoglu", "Ursula von der Leyen")
         and places completed by a lowercase place noun ("Sheremetyevo airport"), as (start, end,
         label)."""
+        words, size, suffixes = t.words, t.size, self.gaz.place_suffixes
         spans: list[EntRow] = []
-        for ent_start, ent_end, ent_label in ents:
+        for ent_start, ent_end, ent_label in t.ents:
             start, end, label = ent_start, ent_end, ent_label
             if label == "PERSON":
                 while (
-                    start > 0
-                    and self._name_part(doc[start - 1])
-                    and not self._ends_title(doc, start)
+                    start > 0 and self._name_part(t, start - 1) and not self._ends_title(t, start)
                 ):
                     start -= 1
-                end = self._name_end(doc, end)
-                after = doc[end] if end < len(doc) else None
-                if after is not None and after.is_lower and after.text in self.gaz.place_suffixes:
+                end = self._name_end(t, end)
+                if end < size and words[end].islower() and words[end] in suffixes:
                     end, label = end + 1, "LOC"  # "La Sabana prison", "Kennedy airport"
             elif label in {"GPE", "LOC", "FAC", "NORP", "ORG"}:
                 extended = end
-                while extended < len(doc) and doc[extended].text in self.gaz.place_suffixes:
+                while extended < size and words[extended] in suffixes:
                     extended += 1
-                if extended > end and not self._known(Span(doc, ent_start, ent_end).text):
+                if extended > end and not self._known(t.span_text(ent_start, ent_end)):
                     end, label = extended, "LOC"
             spans.append((start, end, label))
-        spans.extend(self._unlabelled_names(doc, ents, table))
+        spans.extend(self._unlabelled_names(t))
         return _longest_first(spans)
 
-    def _name_end(self, doc: Doc, end: int) -> int:
+    def _name_end(self, t: TokenTable, end: int) -> int:
         """Where a person's name that reaches `end` ends once the name parts after it, or a
         particle followed by one ("von der Leyen"), are added."""
-        while end < len(doc):
-            word = doc[end]
+        while end < t.size:
             if not (
-                self._name_part(word)
+                self._name_part(t, end)
                 or (
-                    word.text in self.gaz.name_particles
-                    and end + 1 < len(doc)
-                    and self._name_part(doc[end + 1])
+                    t.words[end] in self.gaz.name_particles
+                    and end + 1 < t.size
+                    and self._name_part(t, end + 1)
                 )
             ):
                 break
             end += 1
         return end
 
-    def _collectives(self, doc: Doc, table: TokenTable) -> list[Candidate]:
+    def _collectives(self, t: TokenTable) -> list[Candidate]:
         """ "the West": a proper noun naming a bloc of states, an unnamed Group, not a place
         ("the West Bank" is one)."""
+        words = t.words
         found: list[Candidate] = []
-        for i in _indices(table.equals(table.lower, *COLLECTIVE_LOWER)):
-            token = doc[i]
-            if i == 0 or token.text not in COLLECTIVE_NAMES or doc[i - 1].lower_ != "the":
+        for i in _indices(t.equals(t.lower_ids, *COLLECTIVE_LOWER)):
+            if i == 0 or words[i] not in COLLECTIVE_NAMES or t.lower[i - 1] != "the":
                 continue
-            nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
-            if nxt is not None and (nxt.is_title or nxt.text in POSSESSIVE_TOKENS):
+            if i + 1 < t.size and (words[i + 1].istitle() or words[i + 1] in POSSESSIVE_TOKENS):
                 continue
-            found.append(Candidate(token.i, token.i + 1, "COLLECTIVE", "gaz"))
+            found.append(Candidate(i, i + 1, "COLLECTIVE", "gaz"))
         return found
 
-    def _border_areas(self, doc: Doc, table: TokenTable) -> list[Candidate]:
+    def _border_areas(self, t: TokenTable) -> list[Candidate]:
         """ "the Polish border crossing", "the Finnish border": a demonym before "border"
         names a place."""
         found: list[Candidate] = []
-        for i in _indices(table.equals(table.lower, "border")):
-            token = doc[i]
+        for i in _indices(t.equals(t.lower_ids, "border")):
             if i == 0:
                 continue
-            demonym = doc[token.i - 1]
-            if not (demonym.is_title and self.gaz.country_for_demonym(demonym.text)):
+            demonym = t.words[i - 1]
+            if not (demonym.istitle() and self.gaz.country_for_demonym(demonym)):
                 continue
-            end = token.i + 1
-            if end < len(doc) and doc[end].lower_ in BORDER_HEADS:
+            end = i + 1
+            if end < t.size and t.lower[end] in BORDER_HEADS:
                 end += 1
-            found.append(Candidate(token.i - 1, end, "LOC", "ner"))
+            found.append(Candidate(i - 1, end, "LOC", "ner"))
         return found
 
-    def _regions_and_courts(self, doc: Doc, matches: list[tuple[str, int, int]]) -> list[Candidate]:
+    def _regions_and_courts(
+        self, t: TokenTable, matches: list[tuple[str, int, int]]
+    ) -> list[Candidate]:
         """ "western Ukraine" is a place (a part of the country), and "a Kyiv appeals court" an
         organisation: a country or city name widened by the words around it. `matches` are the
         gazetteer matches as (label, start, end)."""
@@ -536,32 +573,33 @@ class EntityRecognizer:
         for label, start, end in matches:
             if label not in {"GAZ_COUNTRY", "GAZ_CAPITAL", "GAZ_PLACE"}:
                 continue
-            if label == "GAZ_COUNTRY" and start > 0 and doc[start - 1].lower_ in DIRECTIONS:
+            if label == "GAZ_COUNTRY" and start > 0 and t.lower[start - 1] in DIRECTIONS:
                 found.append(Candidate(start - 1, end, "REGION", "gaz"))
-            for tail in range(end, min(end + 2, len(doc))):
-                word = doc[tail]
-                if not (word.is_lower and word.is_alpha):
+            for tail in range(end, min(end + 2, t.size)):
+                word = t.words[tail]
+                if not (word.islower() and word.isalpha()):
                     break
-                if word.lower_ in COURT_NOUNS:
+                if t.lower[tail] in COURT_NOUNS:
                     found.append(Candidate(start, tail + 1, "COURT", "gaz", label, end))
                     break
         return found
 
-    def _unlabelled_names(self, doc: Doc, ents: list[EntRow], table: TokenTable) -> list[EntRow]:
+    def _unlabelled_names(self, t: TokenTable) -> list[EntRow]:
         """Person names the model left unlabelled: a run of two or three capitalised proper nouns
         whose last word is labelled alone elsewhere in the doc ("Wiszniewska said") or that
         starts with a known given name."""
         bare = {
             i
             # the tokens without entity type that are proper nouns, as `_bare_name_word` asks
-            for i in _indices(table.equals(table.ent_type, "") & table.equals(table.pos, "PROPN"))
-            if self._bare_name_word(doc[i])
+            for i in _indices(t.equals(t.ent_type_ids, "") & t.equals(t.pos_ids, "PROPN"))
+            if self._bare_name_word(t, i)
         }
         if len(bare) < 2:
             return []
+        words = t.words
         alone = {
-            doc[start].text
-            for start, end, label in ents
+            words[start]
+            for start, end, label in t.ents
             if end - start == 1 and label in NAME_LABELS
         }
         spans: list[EntRow] = []
@@ -573,30 +611,31 @@ class EntityRecognizer:
             while end - i < 3 and end in bare:
                 end += 1
             if end - i >= 2 and (
-                doc[end - 1].text in alone
-                or doc[i].text in self.gaz.given_names
-                or self._introduced_as_person(doc[end - 1])
+                words[end - 1] in alone
+                or words[i] in self.gaz.given_names
+                or self._introduced_as_person(t, end - 1)
             ):
                 spans.append((i, end, "PERSON"))
             next_start = end
         return spans
 
-    def _introduced_as_person(self, last: Token) -> bool:
+    def _introduced_as_person(self, t: TokenTable, last: int) -> bool:
         """ "X Y, the party's senior advisor, told ...", "X Y said": a bare name followed by a
         person apposition, or the subject of a speech verb, names a person."""
         if any(
-            c.dep_ == "appos" and c.lemma_.lower() in self.gaz.person_words for c in last.children
+            t.dep[c] == "appos" and t.lemma[c].lower() in self.gaz.person_words
+            for c in t.children[last]
         ):
             return True
-        return last.dep_ == "nsubj" and last.head.lemma_ in self.gaz.speech_verbs
+        return t.dep[last] == "nsubj" and t.lemma[t.head[last]] in self.gaz.speech_verbs
 
-    def _bare_name_word(self, token: Token) -> bool:
+    def _bare_name_word(self, t: TokenTable, i: int) -> bool:
         """A capitalised proper noun outside any NER span that is no title, place or org word."""
-        text = token.text
+        text = t.words[i]
         return (
-            token.ent_type_ == ""
-            and token.pos_ == "PROPN"
-            and token.is_title
+            t.ent_types[i] == 0
+            and t.pos[i] == "PROPN"
+            and text.istitle()
             and not (
                 self.gaz.is_title(text) or self._known(text) or text in self.gaz.not_names
                 or text in self.gaz.org_words or text in self.gaz.place_words
@@ -604,73 +643,76 @@ class EntityRecognizer:
             )
         )  # fmt: skip
 
-    def _ends_title(self, doc: Doc, end: int) -> bool:
+    def _ends_title(self, t: TokenTable, end: int) -> bool:
         """Whether the tokens right before `end` form a title ("Secretary of State")."""
-        return _may_bound_title(doc[end - 1], self.gaz.title_ends) and any(
-            end - size >= 0 and self.gaz.is_title(doc[end - size : end].text) for size in (1, 2, 3)
+        return _may_bound_title(t, end - 1, self.gaz.title_ends) and any(
+            end - size >= 0 and self.gaz.is_title(t.span_text(end - size, end))
+            for size in (1, 2, 3)
         )
 
     def _known(self, text: str) -> bool:
         name = clean_name(text)
         return bool(self.gaz.country_of(name) or name in self.gaz.orgs)
 
-    def _name_part(self, token: Token) -> bool:
+    def _name_part(self, t: TokenTable, i: int) -> bool:
         """A capitalised word that can continue a person's name (not a title, country or org)."""
-        text = token.text
-        if not token.is_title or token.pos_ != "PROPN" or token.is_sent_start:
+        text = t.words[i]
+        if not text.istitle() or t.pos[i] != "PROPN" or t.is_sent_start(i):
             return False
-        if token.ent_type_ not in {"", "PERSON", "ORG", "GPE"}:
+        if t.ent_types[i] not in NAME_PART_TYPES:
             return False
         return not (
             self.gaz.is_title(text) or self._known(text) or text in self.gaz.not_names
             or text in self.gaz.org_words or text in self.gaz.place_words
         )  # fmt: skip
 
-    def _clean_ner(self, doc: Doc, start: int, end: int, label: str) -> list[Candidate]:
+    def _clean_ner(self, t: TokenTable, start: int, end: int, label: str) -> list[Candidate]:
         """Strip articles, possessives and titles; split "Belarus’ Alexander Lukashenko"."""
-        while start < end and _is_article_or_space(doc[start]):
+        words = t.words
+        while start < end and (words[start] in LEADING_ARTICLES or words[start].isspace()):
             start += 1
-        while end > start and _is_possessive_or_punct(doc[end - 1]):
+        while end > start and (words[end - 1] in POSSESSIVE_TOKENS or t.is_punct[end - 1]):
             end -= 1
         if start >= end:
             return []
         parts: list[Candidate] = []
         for i in range(start, end - 2):
-            if doc[i + 1].text in POSSESSIVE_TOKENS and doc[i + 1].text != "s":
-                if self.gaz.country_of(doc[start : i + 1].text):
+            if words[i + 1] in POSSESSIVE_TOKENS and words[i + 1] != "s":
+                if self.gaz.country_of(t.span_text(start, i + 1)):
                     parts.append(Candidate(start, i + 1, "GPE", "ner"))
                 start = i + 2
                 break
         if label == "PERSON":
-            while start < end - 1 and self._title_len(doc, start, end) > 0:
-                start += self._title_len(doc, start, end)
+            while start < end - 1 and self._title_len(t, start, end) > 0:
+                start += self._title_len(t, start, end)
         if start < end:
             parts.append(Candidate(start, end, label, "ner"))
         return parts
 
-    def _title_len(self, doc: Doc, start: int, end: int) -> int:
+    def _title_len(self, t: TokenTable, start: int, end: int) -> int:
         """Length in tokens of a title starting at `start` (longest first), 0 when none."""
-        if not _may_bound_title(doc[start], self.gaz.title_starts):
+        if not _may_bound_title(t, start, self.gaz.title_starts):
             return 0
         for size in (3, 2, 1):
-            if start + size < end and self.gaz.is_title(doc[start : start + size].text):
+            if start + size < end and self.gaz.is_title(t.span_text(start, start + size)):
                 return size
         return 0
 
     # -- types --------------------------------------------------------------------------------
 
-    def _resolve(self, doc: Doc, cand: Candidate) -> Resolved | None:
-        span = Span(doc, cand.start, cand.end)  # `doc[a:b]` normalises the slice in Python
-        surface = parse_of(doc).span_text(cand.start, cand.end)
-        resolved = self._decide(doc, cand, span, clean_name(surface))
+    def _resolve(self, t: TokenTable, cand: Candidate) -> Resolved | None:
+        surface = t.span_text(cand.start, cand.end)
+        cleaned = clean_name(surface)
+        resolved = self._decide(t, cand, cleaned)
         if resolved is not None:
-            resolved.surface = surface  # fills the cached property: the text is joined already
+            resolved.surface, resolved.cleaned = surface, cleaned
         return resolved
 
-    def _decide(self, doc: Doc, cand: Candidate, span: Span, text: str) -> Resolved | None:
+    def _decide(self, t: TokenTable, cand: Candidate, text: str) -> Resolved | None:
         """The type and name of a candidate, from its cleaned text `text` and its context."""
         if text in self.gaz.not_names or not any(map(str.isalpha, text)):
             return None
+        span = (cand.start, cand.end)
         if cand.label == "GAZ_METONYM" or text in self.gaz.metonyms:
             return Resolved(span, "Country", self.gaz.metonyms[text], "metonym")
         if cand.label == "GAZ_COUNTRY" or text in self.gaz.countries:
@@ -683,7 +725,11 @@ class EntityRecognizer:
             return Resolved(span, "Location", text)
         if cand.label == "COURT":
             return Resolved(span, "Organization", text)
-        if cand.start > 0 and doc[cand.start - 1].lower_ in ORG_CLASS_NOUNS and span[0].is_title:
+        if (
+            cand.start > 0
+            and t.lower[cand.start - 1] in ORG_CLASS_NOUNS
+            and t.words[cand.start].istitle()
+        ):
             return Resolved(span, "Organization", text)  # "the state miner Minera"
         place = self.gaz.place_of(text)
         if place:
@@ -692,20 +738,22 @@ class EntityRecognizer:
             self.gaz.upper_capitals.get(text) if text.isupper() else None
         )
         if capital:
-            return self._resolve_capital(span, text, capital)
+            return self._resolve_capital(t, span, text, capital)
         words = set(text.replace("’", "'").split())
         if words & self.gaz.org_words and cand.label != "LOC":
             return Resolved(span, "Organization", text)
         if text.split()[-1] in self.gaz.place_words or (
-            cand.label in {"ORG", "PERSON"} and len(span) == 1 and self._place_context(span)
+            cand.label in {"ORG", "PERSON"}
+            and cand.end - cand.start == 1
+            and self._place_context(t, *span)
         ):
             return Resolved(span, "Location", text)
-        title = self._title_before(span)
+        title = self._title_before(t, cand.start)
         if (
             title
-            or self._looks_like_speaker(span, cand.label)
-            or self._given_name(span, cand.label)
-            or self._in_person_list(span, cand.label)
+            or self._looks_like_speaker(t, span, cand.label)
+            or self._given_name(t, span, cand.label)
+            or self._in_person_list(t, span, cand.label)
         ):
             return Resolved(span, "Person", text, title=title)
         if cand.label == "PERSON":
@@ -718,100 +766,91 @@ class EntityRecognizer:
             return Resolved(span, "NORP", text)
         return None
 
-    def _resolve_capital(self, span: Span, name: str, country: str) -> Resolved:
+    def _resolve_capital(self, t: TokenTable, span: TokenSpan, name: str, country: str) -> Resolved:
         """A capital is the country (metonym) when it acts, else a place (`name`, the span's
         cleaned text); in capitals ("MINSK", a dateline) it is always the place."""
         if name.isupper():
             return Resolved(span, "Location", name.title())
-        if acts_as_agent(span.root):
+        if acts_as_agent(t, t.root(*span)):
             return Resolved(span, "Country", country, "metonym")
         return Resolved(span, "Location", name)
 
-    def _title_before(self, span: Span) -> str | None:
-        """The title right before a span ("President X", "opposition leader X"), if any."""
-        doc = span.doc
-        end = span.start
-        if end == 0 or not self._may_end_title(doc, end):
+    def _title_before(self, t: TokenTable, end: int) -> str | None:
+        """The title right before a span starting at `end` ("President X", "opposition leader
+        X"), if any."""
+        if end == 0 or not self._may_end_title(t, end):
             return None
-        punct = [doc[i].is_punct for i in range(max(end - 3, 0), end)]
+        punct = t.is_punct[max(end - 3, 0) : end]
         for size in (3, 2, 1):
             start = end - size
             if start < 0 or any(punct[-size:]):
                 continue
-            text = parse_of(doc).span_text(start, end)
+            text = t.span_text(start, end)
             if self.gaz.is_title(text):
                 return clean_name(text)
         return None
 
-    def _may_end_title(self, doc: Doc, end: int) -> bool:
+    def _may_end_title(self, t: TokenTable, end: int) -> bool:
         """Cheap exact test before `_title_before` joins texts: every window it tries holds the
-        token before `end`, so no title ends there if that token is punctuation; and a token that
-        is no whitespace ends the cleaned window text, as its last word when a space precedes it."""
-        last = doc[end - 1]
-        if last.is_punct:
-            return False
-        if last.is_space:
-            return True
-        spaced = end == 1 or bool(doc[end - 2].whitespace_)
-        return last.lower_ in (self.gaz.title_last_words if spaced else self.gaz.title_ends)
+        token before `end`, so no title ends there if that token is punctuation."""
+        return not t.is_punct[end - 1] and title_may_end(t, end, self.gaz)
 
-    def _given_name(self, span: Span, label: str) -> bool:
+    def _given_name(self, t: TokenTable, span: TokenSpan, label: str) -> bool:
         """A capitalised ORG/GPE pair that starts with a common given name is a person."""
+        start, end = span
+        words = t.words
         return (
             label in {"ORG", "GPE", "NORP"}
-            and len(span) >= 2
-            and span[0].text in self.gaz.given_names
-            and all(t.is_title or t.text in self.gaz.name_particles for t in span)
+            and end - start >= 2
+            and words[start] in self.gaz.given_names
+            and all(w.istitle() or w in self.gaz.name_particles for w in words[start:end])
         )
 
-    def _in_person_list(self, span: Span, label: str) -> bool:
+    def _in_person_list(self, t: TokenTable, span: TokenSpan, label: str) -> bool:
         """ "A B, C D and E F" with C D labelled ORG: a two- or three-word capitalised name
         listed next to person names is a person too."""
-        if label not in {"ORG", "GPE"} or not 2 <= len(span) <= 3:
+        start, end = span
+        if label not in {"ORG", "GPE"} or not 2 <= end - start <= 3:
             return False
-        if not all(t.is_title and t.pos_ == "PROPN" for t in span):
+        if not all(t.words[i].istitle() and t.pos[i] == "PROPN" for i in range(start, end)):
             return False
-        doc = span.doc
-        before = span.start - 2
-        after = span.end + 1
+        before = start - 2
+        after = end + 1
         return (
             before >= 0
-            and doc[before + 1].text in {",", "and"}
-            and doc[before].ent_type_ == "PERSON"
+            and t.words[before + 1] in {",", "and"}
+            and t.ent_types[before] == PERSON_TYPE
         ) or (
-            after < len(doc)
-            and doc[span.end].text in {",", "and"}
-            and doc[after].ent_type_ == "PERSON"
-            and doc[after].ent_iob_ == "B"
+            after < t.size
+            and t.words[end] in {",", "and"}
+            and t.ent_types[after] == PERSON_TYPE
+            and t.ent_iob[after] == 3  # "B"
         )
 
-    def _place_context(self, span: Span) -> bool:
+    def _place_context(self, t: TokenTable, start: int, end: int) -> bool:
         """ "in Izmir", "the village of Wyryki": a lone capitalised word used as a place."""
-        doc = span.doc
-        root = span.root
-        if span.end < len(doc) and doc[span.end].text in POSSESSIVE_TOKENS:
+        root = t.root(start, end)
+        if end < t.size and t.words[end] in POSSESSIVE_TOKENS:
             return False
-        if root.dep_ == "pobj" and root.head.lower_ in {"in", "near", "outside", "at"}:
+        if t.dep[root] == "pobj" and t.lower[t.head[root]] in {"in", "near", "outside", "at"}:
             return True
         return (
-            span.start >= 2
-            and doc[span.start - 1].lower_ == "of"
-            and doc[span.start - 2].lower_ in self.gaz.place_nouns
+            start >= 2 and t.lower[start - 1] == "of" and t.lower[start - 2] in self.gaz.place_nouns
         )
 
-    def _looks_like_speaker(self, span: Span, label: str) -> bool:
+    def _looks_like_speaker(self, t: TokenTable, span: TokenSpan, label: str) -> bool:
         """A two-word capitalised ORG/GPE that speaks or has a person apposition is a person."""
-        if label not in {"ORG", "GPE"} or len(span) < 2:
+        start, end = span
+        if label not in {"ORG", "GPE"} or end - start < 2:
             return False
-        if not all(t.is_title for t in span):
+        if not all(w.istitle() for w in t.words[start:end]):
             return False
-        root = span.root
-        if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in self.gaz.speech_verbs:
+        root = t.root(start, end)
+        if t.dep[root] in {"nsubj", "nsubjpass"} and t.lemma[t.head[root]] in self.gaz.speech_verbs:
             return True
-        for child in root.children:
-            if child.dep_ == "appos" and child.lemma_.lower() in self.gaz.titles:
-                return True
-        return False
+        return any(
+            t.dep[c] == "appos" and t.lemma[c].lower() in self.gaz.titles for c in t.children[root]
+        )
 
     def _fix_surnames(self, resolved: list[Resolved]) -> list[Resolved]:
         """A non-person span whose text is the surname of a person in the doc is that person."""
@@ -821,9 +860,9 @@ class EntityRecognizer:
         fixed: list[Resolved] = []
         for r in resolved:
             if r.type in {"Organization", "Location", "NORP"} and r.kind == "name":
-                text = clean_name(r.surface)
+                text = r.cleaned
                 if text in surnames and text not in self.gaz.orgs:
-                    r = Resolved(r.span, "Person", text)
+                    r = Resolved(r.span, "Person", text, surface=r.surface, cleaned=text)
             if r.type != "NORP":
                 fixed.append(r)
         return fixed
@@ -831,7 +870,11 @@ class EntityRecognizer:
     # -- actors ------------------------------------------------------------------------------
 
     def _add_named(
-        self, resolved: list[Resolved], actors: dict[str, Actor], mentions: list[Mention]
+        self,
+        t: TokenTable,
+        resolved: list[Resolved],
+        actors: dict[str, Actor],
+        mentions: list[Mention],
     ) -> None:
         person_names = cluster_person_names([r.name for r in resolved if r.type == "Person"])
         orgs = {r.name for r in resolved if r.type == "Organization"}
@@ -843,32 +886,31 @@ class EntityRecognizer:
             actor = actors.get(key)
             if actor is None:
                 actor = actors[key] = Actor(r.type, name)
-            surface = r.surface
-            cleaned = clean_name(surface)
+            surface, cleaned = r.surface, r.cleaned
             if cleaned != name:
                 actor.aliases.add(cleaned)
             if r.title:
                 actor.titles.add(r.title)
             kind = r.kind if r.kind != "name" or cleaned == name else "alias"
-            mentions.append(Mention(r.span.start_char, r.span.end_char, surface, key, kind))
+            start, end = r.span
+            mentions.append(Mention(*t.offsets(start, end), surface, key, kind))
 
-    def _add_groups(
-        self, doc: Doc, table: TokenTable, actors: dict[str, Actor], mentions: list[Mention]
-    ) -> None:
+    def _add_groups(self, t: TokenTable, actors: dict[str, Actor], mentions: list[Mention]) -> None:
         named = [(m.start, m.end) for m in mentions]
-        for span in find_groups(doc, self.gaz, table):
-            surface = span.text
-            name = group_name(span, surface, self.gaz)
+        for start, end in find_groups(t, self.gaz):
+            surface = t.span_text(start, end)
+            name = group_name(t, start, end, surface, self.gaz)
             if not name:
                 continue
-            if _is_single_unnamed_person(span.root, self.gaz) and any(
-                start < span.end_char and span.start_char < end for start, end in named
+            start_char, end_char = t.offsets(start, end)
+            if _is_single_unnamed_person(t, t.root(start, end), self.gaz) and any(
+                first < end_char and start_char < last for first, last in named
             ):
                 continue  # "a Kyiv court" is a named body, not an unnamed person
             key = actor_key("Group", name)
             if key not in actors:
                 actors[key] = Actor("Group", name)
-            mentions.append(Mention(span.start_char, span.end_char, surface, key, "group"))
+            mentions.append(Mention(start_char, end_char, surface, key, "group"))
 
     def _without_suffix(self, name: str, orgs: set[str] | None) -> str:
         """The bare name before lowercase head nouns: "Kadikoy district" -> "Kadikoy", and
@@ -886,38 +928,39 @@ class EntityRecognizer:
         return bare if bare in orgs else name
 
 
-def _is_article_or_space(token: Token) -> bool:
-    """Whether `_clean_ner` strips the token from a name's start (one `Token` read twice)."""
-    return token.text in LEADING_ARTICLES or token.is_space
+def title_may_end(parse: Parse, end: int, gaz: Gazetteer) -> bool:
+    """Whether the text of tokens ending at token `end - 1` can be a title (`Gazetteer.is_title`):
+    a cheap exact test before joining texts. A token that is no whitespace ends the cleaned text,
+    as its last word when whitespace precedes it."""
+    last = end - 1
+    if parse.words[last].isspace():
+        return True
+    spaced = end == 1 or bool(parse.spaces[end - 2])
+    return parse.lower[last] in (gaz.title_last_words if spaced else gaz.title_ends)
 
 
-def _is_possessive_or_punct(token: Token) -> bool:
-    """Whether `_clean_ner` strips the token from a name's end."""
-    return token.text in POSSESSIVE_TOKENS or token.is_punct
-
-
-def _may_bound_title(token: Token, bounds: frozenset[str]) -> bool:
-    """Whether a title's text can start (or end) with `token`, given every beginning (or ending)
-    of a title: a cheap test before joining span texts, exact because a token that is not
+def _may_bound_title(t: TokenTable, i: int, bounds: frozenset[str]) -> bool:
+    """Whether a title's text can start (or end) with token `i`, given every beginning (or
+    ending) of a title: a cheap test before joining span texts, exact because a token that is not
     whitespace holds none, so it starts (ends) the cleaned text of any span it starts (ends)."""
-    return token.is_space or token.lower_ in bounds
+    return t.words[i].isspace() or t.lower[i] in bounds
 
 
-def acts_as_agent(root: Token) -> bool:
+def acts_as_agent(t: TokenTable, root: int) -> bool:
     """Whether a place name (its root token) is used as a party ("Minsk said", "between
     Washington and Minsk")."""
-    while root.dep_ == "conj" and root.head != root:
-        root = root.head
-    dep = root.dep_
+    while t.dep[root] == "conj" and t.head[root] != root:
+        root = t.head[root]
+    dep = t.dep[root]
     if dep in {"nsubj", "nsubjpass", "csubj", "agent"}:
         return True
     if dep == "pobj":
-        prep = root.head.lower_
+        prep = t.lower[t.head[root]]
         return prep in {"between", "with", "against", "by", "toward", "towards"}
     if dep == "dobj":
-        return root.head.lemma_ not in MOTION_VERBS
+        return t.lemma[t.head[root]] not in MOTION_VERBS
     if dep == "poss":
-        return root.head.lemma_.lower() not in PLACE_NOUNS
+        return t.lemma[t.head[root]].lower() not in PLACE_NOUNS
     return False
 
 
@@ -953,50 +996,51 @@ def cluster_person_names(names: Iterable[str]) -> dict[str, str]:
     return canon
 
 
-def _quantity_head(token: Token, gaz: Gazetteer) -> bool:
-    low = token.lower_
+def _quantity_head(t: TokenTable, i: int) -> bool:
+    low = t.lower[i]
     return (
-        token.like_num
-        or token.pos_ == "NUM"
+        t.pos[i] == "NUM"
         or low in {"tens", "hundreds", "thousands", "millions", "dozens", "scores", "number"}
         or low in {"some", "many", "most", "all", "several", "none", "each", "both", "few"}
+        or t.doc[i].like_num  # the one flag the parse lacks, read last
     )
 
 
-def find_groups(doc: Doc, gaz: Gazetteer, table: TokenTable) -> list[Span]:
+def find_groups(t: TokenTable, gaz: Gazetteer) -> list[TokenSpan]:
     """Noun phrases headed by a person-denoting plural noun, with counts and quantifiers."""
-    spans: list[tuple[int, int]] = []
-    singles, heads = _group_head_candidates(table, gaz)
+    lower, dep, head = t.lower, t.dep, t.head
+    spans: list[TokenSpan] = []
+    singles, heads = _group_head_candidates(t, gaz)
     for i in sorted(singles | heads):
-        token = doc[i]
-        if i in singles and _is_single_unnamed_person(token, gaz):
-            spans.append((_left_edge(token), token.i + 1))
+        if i in singles and _is_single_unnamed_person(t, i, gaz):
+            spans.append((_left_edge(t, i), i + 1))
             continue
-        if i not in heads or not _is_group_head(token, gaz):
+        if i not in heads or not _is_group_head(t, i, gaz):
             continue
-        start = _left_edge(token)
-        end = token.i + 1
+        start = _left_edge(t, i)
         # "tens of thousands of people", "124 of the 156 detainees"
         while start >= 2:
-            prep = doc[start - 1]
-            if prep.lower_ != "of":
+            prep = start - 1
+            if lower[prep] != "of":
                 break
-            quant = prep.head if prep.dep_ in {"prep", "quantmod"} else None
-            if quant is None or quant.i >= start or not _quantity_head(quant, gaz):
+            quant = head[prep] if dep[prep] in {"prep", "quantmod"} else None
+            if quant is None or quant >= start or not _quantity_head(t, quant):
                 break
-            start = _left_edge(quant)
+            start = _left_edge(t, quant)
         # "journalists and bloggers"
-        conj_end = end
-        for child in token.children:
-            if child.dep_ != "conj":
+        conj_end = i + 1
+        for child in t.children[i]:
+            if dep[child] != "conj":
                 continue
-            left = child.left_edge.i
-            joined = token.i < left - 1 and doc[left - 1].lower_ in {"and", "or"}
-            bare = not any(t.dep_ in {"nummod", "det", "amod"} for t in child.lefts)
-            if joined and bare and _is_group_head(child, gaz):
-                conj_end = max(conj_end, child.i + 1)
+            left = t.left_edge(child)
+            joined = i < left - 1 and lower[left - 1] in {"and", "or"}
+            bare = not any(
+                dep[c] in {"nummod", "det", "amod"} for c in t.children[child] if c < child
+            )
+            if joined and bare and _is_group_head(t, child, gaz):
+                conj_end = max(conj_end, child + 1)
         spans.append((start, conj_end))
-    return [Span(doc, start, end) for start, end in _longest_first(spans)]
+    return _longest_first(spans)
 
 
 def _longest_first(spans: list[SpanRow]) -> list[SpanRow]:
@@ -1014,71 +1058,68 @@ def _longest_first(spans: list[SpanRow]) -> list[SpanRow]:
     return sorted(kept, key=lambda s: s[0])
 
 
-def _group_head_candidates(table: TokenTable, gaz: Gazetteer) -> tuple[set[int], set[int]]:
+def _group_head_candidates(t: TokenTable, gaz: Gazetteer) -> tuple[set[int], set[int]]:
     """The tokens that can be a single unnamed person (a singular noun whose lemma is a person
     noun, as `_is_single_unnamed_person` asks) and those that can head a group (a group noun or a
-    demonym, as `_is_group_head` asks): `find_groups` makes `Token` objects only for these."""
-    nouns = numpy.flatnonzero(table.equals(table.tag, "NN"))
+    demonym, as `_is_group_head` asks): `find_groups` looks only at these."""
+    lemma = t.lemma
     singles = {
         i
-        for i, lemma in zip(nouns.tolist(), table.lemma[nouns].tolist(), strict=True)
-        if table.strings[lemma].lower() in gaz.singular_person_nouns
+        for i in _indices(t.equals(t.tag_ids, "NN"))
+        if lemma[i].lower() in gaz.singular_person_nouns
     }
-    return singles, set(_indices(table.in_sorted(table.lower, gaz.group_word_ids)))
+    return singles, set(_indices(t.in_sorted(t.lower_ids, gaz.group_word_ids)))
 
 
-def _is_single_unnamed_person(token: Token, gaz: Gazetteer) -> bool:
+def _is_single_unnamed_person(t: TokenTable, i: int, gaz: Gazetteer) -> bool:
     """ "a demonstrator was hurt", "a second prisoner refused", "one protester was killed": an
     unnamed individual who acts or is acted on (not "X, a journalist" nor "was a journalist")."""
-    if token.tag_ != "NN" or token.lemma_.lower() not in gaz.singular_person_nouns:
+    if t.tag[i] != "NN" or t.lemma[i].lower() not in gaz.singular_person_nouns:
         return False
-    if token.dep_ not in {"nsubj", "nsubjpass", "dobj", "pobj"}:
+    dep = t.dep[i]
+    if dep not in {"nsubj", "nsubjpass", "dobj", "pobj"}:
         return False
-    if token.dep_ == "pobj" and token.head.lower_ == "as":
+    if dep == "pobj" and t.lower[t.head[i]] == "as":
         return False  # "recognized him as a prisoner of conscience" describes him
     return any(
-        c.lower_ in {"a", "an", "one", "another"} and c.dep_ in {"det", "nummod"}
-        for c in token.children
+        t.lower[c] in {"a", "an", "one", "another"} and t.dep[c] in {"det", "nummod"}
+        for c in t.children[i]
     )
 
 
-def _is_group_head(token: Token, gaz: Gazetteer) -> bool:
-    if token.pos_ not in GROUP_HEAD_POS:
+def _is_group_head(t: TokenTable, i: int, gaz: Gazetteer) -> bool:
+    if t.pos[i] not in GROUP_HEAD_POS:
         return False
-    low = token.lower_
-    if low in gaz.group_nouns and (
-        (token.tag_ in {"NNS", "NNPS"} and low.endswith("s")) or low in COLLECTIVE_NOUNS
-    ):
+    low, plural = t.lower[i], t.tag[i] in {"NNS", "NNPS"}
+    if low in gaz.group_nouns and ((plural and low.endswith("s")) or low in COLLECTIVE_NOUNS):
         return True
-    return bool(
-        token.tag_ in {"NNS", "NNPS"} and gaz.country_for_demonym(low) and low.endswith("s")
-    )
+    return bool(plural and gaz.country_for_demonym(low) and low.endswith("s"))
 
 
-def _left_edge(token: Token) -> int:
-    """Start of the noun phrase of `token`: determiners, numbers, adjectives and compounds."""
-    start = token.i
-    for child in token.lefts:
-        if child.dep_ in GROUP_MODIFIERS:
-            start = min(start, child.left_edge.i)
-    doc = token.doc
-    while start < token.i and (doc[start].is_punct or doc[start].is_space):
+def _left_edge(t: TokenTable, i: int) -> int:
+    """Start of the noun phrase of token `i`: determiners, numbers, adjectives and compounds."""
+    start = i
+    for child in t.children[i]:
+        if child > i:
+            break  # the children are in text order: the left ones first
+        if t.dep[child] in GROUP_MODIFIERS:
+            start = min(start, t.left_edge(child))
+    while start < i and (t.is_punct[start] or t.words[start].isspace()):
         start += 1
     return start
 
 
-def group_name(span: Span, surface: str, gaz: Gazetteer) -> str:
-    """The group's name: the phrase without a leading article ("the protesters" -> "protesters");
-    `surface` is the span's text, joined once by the caller."""
-    doc = span.doc
-    start = span.start
-    while start < span.end and doc[start].lower_ in gaz.strip_determiners:
-        start += 1
-    if start == span.end:
+def group_name(t: TokenTable, start: int, end: int, surface: str, gaz: Gazetteer) -> str:
+    """The group's name: the tokens [start, end) without a leading article ("the protesters" ->
+    "protesters"); `surface` is their text, joined once by the caller."""
+    first = start
+    while first < end and t.lower[first] in gaz.strip_determiners:
+        first += 1
+    if first == end:
         return ""
-    first = doc[start]
-    text = clean_name(surface[first.idx - span.start_char :])
-    if first.is_sent_start and first.is_title and first.pos_ != "PROPN":
+    text = clean_name(surface[t.idx[first] - t.idx[start] :])
+    word = t.words[first]
+    if t.is_sent_start(first) and word.istitle() and t.pos[first] != "PROPN":
         text = text[0].lower() + text[1:]  # "Police said" and "police" are one group
     return text
 
