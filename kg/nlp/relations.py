@@ -14,18 +14,17 @@ The words live in `data/lexicons/relations.json`; demonyms come from the countri
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.nlp.data import load_json, load_tsv
 from kg.nlp.parse import ParseView
-from kg.nlp.spans import MentionIndex, sentence_bounds
+from kg.nlp.spans import MentionIndex
 from kg.nlp.types import Actor, ActorRelation, Event, EventRelation, Mention, actor_key
 
 SUBJECT_TYPES = ("Person", "Organization", "Country", "Group")
@@ -114,6 +113,7 @@ class RelationExtractor:
         self.state_org_heads = set(lexicon["state_org_heads"])
         self.role_preps = set(lexicon["role_preps"])
         self.connectives: dict[str, str] = lexicon["event_connectives"]
+        self.connective_starts = {words.split()[0] for words in self.connectives}
         self.link_nouns = set(lexicon["link_nouns"])
         self.whole_types = set(lexicon["partof_whole_types"])
         self.known_leaders: dict[str, str] = lexicon["known_leaders"]
@@ -184,7 +184,6 @@ class RelationExtractor:
         parse = parse or _Parse(doc)
         actors: dict[str, Actor] = doc._.actors or {}
         index = parse.mentions
-        text = parse.text
         found: dict[tuple[str, str, str], ActorRelation] = {}
         for mention in index.mentions:
             actor = actors.get(mention.actor)
@@ -193,8 +192,14 @@ class RelationExtractor:
             span = parse.char_span(mention.start, mention.end)
             if span is None or span[0] == span[1]:
                 continue
-            sent = parse.sent_of(span[0])
-            for predicate, obj in self._relations_of(parse, span, sent, mention, actor, actors):
+            sent = parse.sentence_of(span[0])
+            head = parse.root(*span)
+            window = _prefix_window(parse, span, parse.sent_starts[sent])
+            window += _title_part(parse, span, mention)
+            links = _has_role_links(parse, head)
+            if not window and not links:
+                continue  # most names: no words around them that could state a relation
+            for predicate, obj in self._relations_of(parse, head, window, links, actor, actors):
                 if obj == actor.key:
                     continue
                 if obj in actors:
@@ -207,7 +212,7 @@ class RelationExtractor:
                     continue
                 key = (actor.key, predicate, obj)
                 if key not in found:
-                    found[key] = ActorRelation(*key, *sentence_bounds(sent, text))
+                    found[key] = ActorRelation(*key, *parse.sentence_bounds(sent))
         self._known_roles(parse, actors, found)
         self._derive_envoys(found, actors)
         return sorted(
@@ -272,7 +277,7 @@ class RelationExtractor:
             span = parse.char_span(mention.start, mention.end)
             if span is None or span[0] == span[1]:
                 continue
-            bounds = sentence_bounds(parse.sent_of(span[0]), parse.text)
+            bounds = parse.sentence_bounds(parse.sentence_of(span[0]))
             for predicate, obj in pairs:
                 if obj in actors and obj != key:
                     rel_key = (key, predicate, obj)
@@ -386,17 +391,18 @@ class RelationExtractor:
     def _relations_of(
         self,
         parse: _Parse,
-        span: tuple[int, int],
-        sent: Span,
-        mention: Mention,
+        head: int,
+        window: list[int],
+        links: bool,
         actor: Actor,
         actors: dict[str, Actor],
     ) -> Iterator[tuple[str, str]]:
-        head = parse.root(*span)
-        window = _prefix_window(parse, span, sent) + _title_part(parse, span, mention)
+        """(predicate, object) stated around a name whose head word is `head`: by the words
+        before it (`window`, see `_prefix_window` and `_title_part`) and, when it has role links
+        (`links`, see `_has_role_links`), by appositions, predicates and clauses."""
         if window:
             yield from self._from_phrase(parse, window, window, actor, actors)
-        if not _has_role_links(parse, head):
+        if not links:
             return
         for role in _role_nouns(parse, head):
             phrase = _role_phrase(parse, role)
@@ -700,13 +706,27 @@ class RelationExtractor:
         for conj in parse.with_dep(trigger, "conj"):
             if conj not in by_token or parse.with_dep(conj, "nsubj", "nsubjpass"):
                 continue
-            for prep in parse.subtree(trigger):
-                if parse.dep[prep] != "prep" or prep >= conj:
-                    continue
-                predicate = self.connectives.get(parse.lower[prep])
+            for prep in self._connective_preps(parse, trigger, conj):
                 objs = parse.with_dep(prep, "pobj")
-                if predicate and objs and parse.doc[objs[0]].right_edge.i + 1 == conj:
-                    yield predicate, by_token[conj], parse.lower[prep]
+                if objs and parse.doc[objs[0]].right_edge.i + 1 == conj:
+                    yield self.connectives[parse.lower[prep]], by_token[conj], parse.lower[prep]
+
+    def _connective_preps(self, parse: _Parse, trigger: int, conj: int) -> list[int]:
+        """The prepositions naming a connective in the trigger's subtree before `conj`, in the
+        subtree's order: found among the words of the sentence before `conj` by their
+        ancestors, the subtree itself made only to order two or more of them."""
+        dep, lower = parse.dep, parse.lower
+        preps = [
+            t
+            for t in range(parse.sentence_start(trigger), conj)
+            if dep[t] == "prep"
+            and self.connectives.get(lower[t])
+            and (t == trigger or parse.is_ancestor(trigger, t))
+        ]
+        if len(preps) < 2:
+            return preps
+        keep = set(preps)
+        return [t for t in parse.subtree(trigger) if t in keep]
 
     def _through_prep(
         self,
@@ -716,6 +736,8 @@ class RelationExtractor:
         events: Sequence[Event] = (),
     ) -> Iterator[tuple[str, Event, str]]:
         """Follow "in exchange for X", "as part of X", "after X" down to the event trigger X."""
+        if parse.lower[prep] not in self.connective_starts:
+            return  # "of", "by", "to" ...: no connective starts with it, so none is found below
         words = [parse.lower[prep]]
         cur = prep
         for _ in range(5):
@@ -960,16 +982,16 @@ class RelationExtractor:
         first event of its kind told before (the other side's release), else the event of the
         sentence before."""
         events, parse = story.events, story.parse
-        if self.answer_nouns.isdisjoint(parse.lemmas_lower.values()):
-            return  # no "return", "response" ... in the doc
+        holders = self._answer_holders(parse)
+        if not holders:
+            return  # no "in return", "in response" ... in the doc
         sent_no = story.sent_no
         for event in events:
             span = parse.char_span(event.start, event.end)
             if span is None or span[0] == span[1] or event.type in self.reaction_types:
                 continue
             root = parse.root(*span)
-            if not self._answers(parse, root) and not self._answers(parse, parse.head[root]):
-                continue
+            if root not in holders and parse.head[root] not in holders:
                 continue
             before = [
                 e
@@ -985,15 +1007,20 @@ class RelationExtractor:
             if cause is not None:
                 yield EventRelation(event.key, "causedBy", cause.key)
 
-    def _answers(self, parse: _Parse, holder: int) -> bool:
-        """ "in return", "in response": an answer noun with no prepositional phrase of its own."""
-        return any(
-            parse.lower[prep] == "in"
-            and parse.lemma[obj].lower() in self.answer_nouns
-            and not parse.with_dep(obj, "prep")
-            for prep in parse.with_dep(holder, "prep")
-            for obj in parse.with_dep(prep, "pobj")
-        )
+    def _answer_holders(self, parse: _Parse) -> set[int]:
+        """The words "in return", "in response" hang from (an answer noun with no prepositional
+        phrase of its own): found from the few "in"s of the doc, not by looking below each
+        event."""
+        head = parse.head
+        holders: set[int] = set()
+        for prep in _positions(parse.lower, "in"):
+            if parse.dep[prep] != "prep" or head[prep] == prep:
+                continue
+            for obj in parse.with_dep(prep, "pobj"):
+                answer = parse.lemma[obj].lower() in self.answer_nouns
+                if answer and not parse.with_dep(obj, "prep"):
+                    holders.add(head[prep])
+        return holders
 
     def _called_protests(self, story: _Story) -> Iterator[EventRelation]:
         """ "X released a video urging Russians to take to the streets": the article's protest
@@ -1216,7 +1243,7 @@ class RelationExtractor:
 
     def _reactions(self, story: _Story) -> Iterator[EventRelation]:
         """Statements, accusations and demands are caused by the event they speak about."""
-        words: list[int] | None = None
+        words: _ReferenceWords | None = None
         for event in story.events:
             if event.type not in self.reaction_types:
                 continue
@@ -1237,17 +1264,12 @@ class RelationExtractor:
             parse.lower[c] in ("the", "this", "that") for c in parse.with_dep(tok, "det")
         )
 
-    def _reference_words(self, parse: _Parse) -> list[int]:
-        """The tokens that may name the event a reaction speaks of (a reference noun, or a verb
-        asking for one), in text order: `_spoken_of` need not look at the others."""
-        lemmas = {
-            lemma for lemma, lower in parse.lemmas_lower.items() if lower in self.reference_words
-        }
-        nouns, lower = self.reference_nouns, parse.lower
-        return [i for i, lemma in enumerate(parse.lemma) if lemma in lemmas or lower[i] in nouns]
+    def _reference_words(self, parse: _Parse) -> _ReferenceWords:
+        """The words that may name the event a reaction speaks of (see `_ReferenceWords`)."""
+        return _ReferenceWords(parse, self.reference_words, self.reference_nouns)
 
     def _spoken_of(
-        self, span: tuple[int, int], event: Event, story: _Story, words: list[int]
+        self, span: tuple[int, int], event: Event, story: _Story, words: _ReferenceWords
     ) -> Event | None:
         """The event a reaction names: its object or the noun it qualifies ("a verdict he
         rejected"), an event noun in its sentence ("called the release ..."), or the article's
@@ -1283,14 +1305,14 @@ class RelationExtractor:
         ]
         earlier.sort(key=lambda e: e.modality != "asserted")
         sent_no = story.sent_no
-        sent = parse.sent_of(span[0])
+        sent = parse.sentence_of(span[0])
         actors = story.actors
         lemma, pos, tag = parse.lemma, parse.pos, parse.tag
         # the sentence's event nouns nearest first: "the deal ... freed X, who was sentenced
         # last year, a verdict that he called a sham" speaks of the verdict
-        clause = _clause_among(parse, trigger, _within(words, parse.sent_of(trigger)))
-        nearest = sorted(_within(words, sent), key=lambda t: abs(t - trigger))
-        for tok in [*head, *clause, *nearest]:
+        clause = _clause_among(parse, trigger, words.of(parse.sentence_of(trigger)))
+        nearest = sorted(words.of(sent), key=lambda t: abs(t - trigger))
+        for tok in dict.fromkeys([*head, *clause, *nearest]):  # a word that failed fails again
             lemma_lower = lemma[tok].lower()
             wanted = self.reference_nouns.get(lemma_lower) or self.reference_nouns.get(
                 parse.lower[tok]
@@ -1342,10 +1364,9 @@ class RelationExtractor:
         fallback = self.reaction_fallback.get(event.type)
         if not fallback or not earlier:
             return None
-        here = sent_no[sent.start_char]
         if event.type == "Accusation":  # "... detained 3,000. The U.S. condemned ..."
             recent = [
-                e for e in earlier if e.type in fallback and 0 <= here - sent_no[e.sent_start] <= 1
+                e for e in earlier if e.type in fallback and 0 <= sent - sent_no[e.sent_start] <= 1
             ]
             if recent:
                 return max(recent, key=lambda e: e.start)
@@ -1365,22 +1386,31 @@ class RelationExtractor:
                 return None
             earlier = rest
         main = earlier[0]
-        named = {m.actor for m in parse.mentions.at(sent.start_char, sent.end_char)}
-        close = here - sent_no[main.sent_start] <= self.statement_reach
+        named = {m.actor for m in parse.mentions.at(*parse.sentence_chars(sent))}
+        close = sent - sent_no[main.sent_start] <= self.statement_reach
         if event.type in ("Statement", "Accusation") and not (named & set(main.affected) or close):
             return None  # a remark far from the main event, naming none of its people
         return main
 
 
 class _Parse(ParseView):
-    """What the relation rules read of one doc: the shared parse tables (`kg.nlp.parse`), and
-    the sentences and what the earlier components left on the doc (mentions), read when
-    relations runs."""
+    """What the relation rules read of one doc: the shared parse tables (`kg.nlp.parse`), the
+    sentences by number (their bounds read from the tables, no `Span` made), and what the
+    earlier components left on the doc (mentions), read when relations runs."""
 
     @cached_property
-    def sents(self) -> list[Span]:
-        """The doc's sentences: `doc.sents` walks the tokens on every call."""
-        return list(self.doc.sents)
+    def sentence_ends(self) -> list[int]:
+        """The token just after each sentence, by sentence number (as `sent_starts`)."""
+        return [*self.sent_starts[1:], self.size]
+
+    def sentence_chars(self, sent: int) -> tuple[int, int]:
+        """`start_char` and `end_char` of sentence number `sent`, without making its `Span`."""
+        return self.idx[self.sent_starts[sent]], self.end[self.sentence_ends[sent] - 1]
+
+    def sentence_bounds(self, sent: int) -> tuple[int, int]:
+        """`sentence_bounds` (kg.nlp.spans) of sentence number `sent`."""
+        start, end = self.sentence_chars(sent)
+        return start, start + len(self.text[start:end].rstrip())
 
     @cached_property
     def mentions(self) -> MentionIndex:
@@ -1397,10 +1427,6 @@ class _Parse(ParseView):
                 shortest[mention.actor] = size
         return shortest
 
-    def sent_of(self, i: int) -> Span:
-        """The sentence holding token `i`, as `Token.sent` gives it."""
-        return self.sents[self.sentence_of(i)]
-
 
 class _Story:
     """The events the discourse rules link (not negated, in text order) and the lookups they
@@ -1414,7 +1440,8 @@ class _Story:
     @cached_property
     def sent_no(self) -> dict[int, int]:
         """Sentence start offset -> sentence number."""
-        return {sent.start_char: i for i, sent in enumerate(self.parse.sents)}
+        idx = self.parse.idx
+        return {idx[start]: i for i, start in enumerate(self.parse.sent_starts)}
 
     @cached_property
     def actors(self) -> dict[str, Actor]:
@@ -1483,6 +1510,8 @@ def _sharing_actor(
     """The nearest asserted event before a reaction, at most `reach` sentences back, that
     happened to the person speaking or spoken of: people react to what was done to them."""
     people = {*reaction.agent, *reaction.affected}
+    if all(k.startswith("Group:") for k in people):
+        return None  # said by or of groups alone, or of no one: nobody to share an event with
     here = sent_no[reaction.sent_start]
     close = [
         e
@@ -1490,7 +1519,6 @@ def _sharing_actor(
         if e.modality == "asserted"
         and 0 <= here - sent_no[e.sent_start] <= reach
         and people & {*e.affected, *e.participants}
-        and not all(k.startswith("Group:") for k in people)
     ]
     return max(close, key=lambda e: e.start) if close else None
 
@@ -1509,9 +1537,43 @@ def _story_dates(events: list[Event]) -> dict[str, str]:
     return dates
 
 
-def _within(tokens: list[int], sent: Span) -> list[int]:
-    """The tokens (in text order) inside the sentence."""
-    return tokens[bisect_left(tokens, sent.start) : bisect_left(tokens, sent.end)]
+class _ReferenceWords:
+    """The tokens that may name the event a reaction speaks of (a reference noun, or a verb
+    asking for one), by sentence, in text order: `_spoken_of` need not look at the others.
+    Found per sentence on first ask, as only the reactions' sentences are read."""
+
+    def __init__(self, parse: _Parse, lemmas: set[str], nouns: dict[str, str]) -> None:
+        """`lemmas`: lower-case lemmas that name one; `nouns`: lower-case words that do."""
+        self.parse = parse
+        self.lemmas = lemmas
+        self.nouns = nouns
+        self._found: dict[int, list[int]] = {}
+
+    def of(self, sent: int) -> list[int]:
+        """The words in sentence number `sent`."""
+        found = self._found.get(sent)
+        if found is None:
+            parse, lemmas, nouns = self.parse, self.lemmas, self.nouns
+            lemma, lower = parse.lemma, parse.lower
+            found = self._found[sent] = [
+                i
+                for i in range(parse.sent_starts[sent], parse.sentence_ends[sent])
+                if lemma[i].lower() in lemmas or lower[i] in nouns
+            ]
+        return found
+
+
+def _positions(words: list[str], word: str) -> list[int]:
+    """Where `word` occurs in `words`, found by `list.index`, which compares in C, rather than
+    by a loop over every word."""
+    found: list[int] = []
+    try:
+        at = words.index(word)
+        while True:
+            found.append(at)
+            at = words.index(word, at + 1)
+    except ValueError:
+        return found
 
 
 def _clause_among(parse: _Parse, trigger: int, tokens: list[int]) -> list[int]:
@@ -1538,7 +1600,7 @@ def _in_clause(parse: _Parse, trigger: int, tok: int) -> bool:
 
 def _verbs(parse: _Parse, lemmas: set[str]) -> list[int]:
     """The verbs with one of these lemmas, in text order."""
-    if lemmas.isdisjoint(parse.lemmas_lower):
+    if lemmas.isdisjoint(parse.lemma):
         return []  # none of the lemmas in the doc: no need to look at each token
     pos = parse.pos
     return [i for i, lemma in enumerate(parse.lemma) if lemma in lemmas and pos[i] == "VERB"]
@@ -1595,12 +1657,12 @@ def _same_time(first: Event, second: Event) -> bool:
     return first.date[:size] == second.date[:size]
 
 
-def _prefix_window(parse: _Parse, span: tuple[int, int], sent: Span) -> list[int]:
-    """Modifiers before a name in its noun phrase, within its sentence `sent`: "U.S. President",
-    "Belarus'", "Trump envoy"."""
+def _prefix_window(parse: _Parse, span: tuple[int, int], sent_start: int) -> list[int]:
+    """Modifiers before a name in its noun phrase, within its sentence (starting at token
+    `sent_start`): "U.S. President", "Belarus'", "Trump envoy"."""
     first, last = span
     i = first - 1
-    while i >= sent.start:
+    while i >= sent_start:
         head = parse.head[i]
         if not (i < head < last) or parse.dep[i] not in WINDOW_DEPS:
             break  # the members are the name and the window, i.e. the tokens i+1 .. last-1

@@ -17,10 +17,11 @@ from typing import Any, NamedTuple
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.nlp.data import load_json
 from kg.nlp.extensions import doc_text, register_extensions
+from kg.nlp.parse import Parse, parse_of
 from kg.nlp.types import TimeExpr
 
 FUTURE_AUX = frozenset({"will", "'ll", "’ll", "shall"})
@@ -606,63 +607,60 @@ class Context:
     # tense and year plausibility are judged on first use: most rules ask for neither
 
     @cached_property
-    def span(self) -> Span | None:
-        """The expression's tokens; None without an expression or tokens to align it to."""
+    def span(self) -> tuple[int, int] | None:
+        """The expression's tokens, [first, last) as `doc.char_span(..., alignment_mode="expand")`
+        gives them, read from the shared parse; None without an expression or tokens to align
+        it to."""
         if self.where is None:
             return None
-        return self.doc.char_span(*self.where, alignment_mode="expand")
+        return parse_of(self.doc).char_span(*self.where)
 
     @cached_property
     def future(self) -> bool:
         """Whether the expression sits in a clause about the future."""
-        return self.span is not None and is_future(self.span)
+        return self.span is not None and is_future(parse_of(self.doc), *self.span)
 
     @cached_property
     def year_ok(self) -> bool:
         """Whether a bare four-digit number here is a year."""
-        return self.span is None or is_year_like(self.span)
+        return self.span is None or is_year_like(self.doc, self.span[0])
 
 
-def is_future(span: Any) -> bool:
-    """Whether the clause holding a time expression speaks of the future ("will meet on Monday")."""
-    doc = span.doc
-    if (
-        span.start >= 2
-        and doc[span.start - 1].lower_ in {"for", "on"}
-        and doc[span.start - 2].lower_ in SCHEDULED
-    ):
+def is_future(parse: Parse, first: int, last: int) -> bool:
+    """Whether the clause holding a time expression (the tokens [first, last) of the parse)
+    speaks of the future ("will meet on Monday")."""
+    lower, lemma, head = parse.lower, parse.lemma, parse.head
+    if first >= 2 and lower[first - 1] in {"for", "on"} and lower[first - 2] in SCHEDULED:
         return True
-    token = span.root
+    token = parse.root(first, last)
     for _ in range(4):
-        if token.pos_ in {"VERB", "AUX"}:
+        if parse.pos[token] in {"VERB", "AUX"} or head[token] == token:  # or the root
             break
-        head = token.head
-        if head.i == token.i:  # the root, its own head
-            break
-        token = head
-    verbs = [token, *([token.head] if token.dep_ in {"xcomp", "ccomp"} else [])]
+        token = head[token]
+    verbs = [token, *([head[token]] if parse.dep[token] in {"xcomp", "ccomp"} else [])]
     for verb in verbs:
-        children = [child.lower_ for child in verb.children]
+        children = [lower[child] for child in parse.children[verb]]
         if not FUTURE_AUX.isdisjoint(children):
             return True
-        if verb.lemma_ in FUTURE_VERBS and verb.i < span.start:
+        if lemma[verb] in FUTURE_VERBS and verb < first:
             return True
         # "the court is to rule on March 3", "talks are due to start Monday"
-        if verb.dep_ == "xcomp" and "to" in children:
-            head = verb.head
-            if head.lemma_ == "be" or head.lower_ == "due" or head.lemma_ in FUTURE_VERBS:
+        if parse.dep[verb] == "xcomp" and "to" in children:
+            above = head[verb]
+            if lemma[above] == "be" or lower[above] == "due" or lemma[above] in FUTURE_VERBS:
                 return True
     return False
 
 
-def is_year_like(span: Any) -> bool:
-    """A bare four-digit number is a year when the model says DATE or a preposition leads it."""
-    first = span[0]
-    if first.ent_type_ == "DATE":
+def is_year_like(doc: Doc, first: int) -> bool:
+    """A bare four-digit number (from token `first`) is a year when the model says DATE or a
+    preposition leads it."""
+    ent_type = doc[first].ent_type_
+    if ent_type == "DATE":
         return True
-    if first.ent_type_ in {"MONEY", "QUANTITY", "CARDINAL", "PERCENT"}:
+    if ent_type in {"MONEY", "QUANTITY", "CARDINAL", "PERCENT"}:
         return False
-    before = first.nbor(-1).lower_ if first.i > 0 else ""
+    before = parse_of(doc).lower[first - 1] if first > 0 else ""
     return before in {"in", "since", "until", "by", "from", "before", "after", "of", "the", "to"}
 
 
