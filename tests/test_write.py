@@ -145,6 +145,16 @@ def test_turtle_has_its_prefixes_once_and_a_comment_per_article() -> None:
     assert comments == [f"# article <{iri}>" for iri, _ in sorted(GRAPHS)]
 
 
+def test_article_bodies_lose_their_prefixes_and_gain_a_blank_line_per_subject_or_graph() -> None:
+    turtle = b"@prefix a: <http://a/> .\n@prefix b: <http://b/> .\n<http://s> a:p 1 ;\n\ta:q 2 .\n"
+    turtle += b"<http://t> b:p 3 .\n"
+    assert kg.write._body(turtle) == b"\n<http://s> a:p 1 ;\n\ta:q 2 .\n\n<http://t> b:p 3 .\n"
+    trig = b"<http://g> {\n\t<http://s> a:p 1 ;\n\t\ta:q 2 .\n}\n"
+    trig += b"<http://h> {\n\t<http://t> a:p 3 .\n}\n"
+    assert kg.write._body(trig) == b"\n" + trig.replace(b"}\n<", b"}\n\n<")
+    assert kg.write._body(b"@prefix a: <http://a/> .\n") == b""
+
+
 @pytest.mark.parametrize("name", ["trig", "nquads"])
 def test_quad_formats_keep_one_named_graph_per_article(name: str) -> None:
     quads = list(ox.parse(serialize(GRAPHS, FORMATS[name]), format=OX_FORMATS[name]))
