@@ -66,6 +66,16 @@ def test_char_span_expands_as_spacy_does(doc: Doc) -> None:
             assert parse.char_span(start, end) == expected, (start, end)
 
 
+def test_offsets_of_every_token_range_give_the_range_back(nlp: Language, doc: Doc) -> None:
+    for each in (doc, hand_built(nlp)):
+        told, fresh = Parse(each), Parse(each)
+        for start in range(len(each)):
+            for end in range(start + 1, len(each) + 1):
+                where = told.offsets(start, end)
+                assert where == (each[start:end].start_char, each[start:end].end_char)
+                assert fresh.char_span(*where) == told.char_span(*where) == (start, end)
+
+
 def test_root_of_every_span_is_spacys(nlp: Language, doc: Doc) -> None:
     for each in (doc, hand_built(nlp)):
         parse = Parse(each)

@@ -374,14 +374,6 @@ class TokenTable(ParseView):
         """`token.left_edge.i`, read from spaCy for the few tokens that need it."""
         return self.doc[i].left_edge.i
 
-    def offsets(self, start: int, end: int) -> tuple[int, int]:
-        """The character offsets of the tokens [start, end), for a mention of them. They map
-        back to these tokens (`char_span` of a whole-token range), which is put in the shared
-        memo here, as every later component looks up the tokens of every mention."""
-        where = self.idx[start], self.end[end - 1]
-        self._spans[where] = (start, end)
-        return where
-
 
 def _indices(mask: numpy.ndarray) -> list[int]:
     """The positions of the tokens a mask selects, in text order."""

@@ -147,6 +147,14 @@ class Parse:
             span = self._spans[start, end] = self._expand(start, end)
         return span
 
+    def offsets(self, start: int, end: int) -> tuple[int, int]:
+        """The character offsets of the non-empty token range [start, end). `char_span` of them
+        gives the range back, and is told so here: the later components look up the tokens of
+        every mention made from such a range."""
+        where = self.idx[start], self.end[end - 1]
+        self._spans[where] = (start, end)
+        return where
+
     def _expand(self, start: int, end: int) -> tuple[int, int] | None:
         first, last = self._token_at(start), self._token_at(end - 1)
         if first < 0 or last < 0:
