@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 
 from kg.nlp.data import load_json, load_tsv
 from kg.nlp.parse import ParseView
-from kg.nlp.spans import MentionIndex
+from kg.nlp.spans import MentionIndex, trimmed_bounds
 from kg.nlp.types import Actor, ActorRelation, Event, EventRelation, Mention, actor_key
 
 SUBJECT_TYPES = ("Person", "Organization", "Country", "Group")
@@ -1409,8 +1409,7 @@ class _Parse(ParseView):
 
     def sentence_bounds(self, sent: int) -> tuple[int, int]:
         """`sentence_bounds` (kg.nlp.spans) of sentence number `sent`."""
-        start, end = self.sentence_chars(sent)
-        return start, start + len(self.text[start:end].rstrip())
+        return trimmed_bounds(self.text, *self.sentence_chars(sent))
 
     @cached_property
     def mentions(self) -> MentionIndex:

@@ -70,4 +70,9 @@ class SentenceIndex:
 def sentence_bounds(sent: Span, text: str) -> tuple[int, int]:
     """Character offsets of a sentence without the blank-line whitespace the parser leaves on it;
     `text` is the doc's text, passed in because `doc.text` and `sent.text` join tokens anew."""
-    return sent.start_char, sent.start_char + len(text[sent.start_char : sent.end_char].rstrip())
+    return trimmed_bounds(text, sent.start_char, sent.end_char)
+
+
+def trimmed_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The offsets [start, end) of `text` without the whitespace at their end."""
+    return start, start + len(text[start:end].rstrip())
